@@ -1,0 +1,145 @@
+// The one schema of the topology file. It validates what users write and, through
+// `npm run schema`, produces schema/topology.schema.json for editors. Network-level
+// rules that need the whole file (unknown nodes, subnets, BGP peers) live in validate.ts.
+import { z } from "zod";
+
+/** Lab names become part of namespace and FRR pathspace names: no `_` (our separator), no dots. */
+export const LAB_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
+/** Node names become hostnames and namespace name parts. */
+export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+export const KINDS = ["frr", "linux", "bridge"] as const;
+export type KindName = (typeof KINDS)[number];
+
+const cidr = z
+  .string()
+  .describe("An interface address with its prefix length, IPv4 or IPv6, e.g. 192.168.101.1/24 or 2001:db8::1/64");
+const addressList = z.union([cidr, z.array(cidr)]).describe("One address (CIDR) or a list of them, IPv4 and/or IPv6");
+
+const interfaceSettings = z
+  .object({
+    ip: addressList.optional(),
+    mtu: z.number().int().min(68).max(65535).optional().describe("Interface MTU in bytes"),
+    description: z.string().optional().describe("Free text shown by inspect"),
+  })
+  .strict();
+
+const route = z
+  .object({
+    to: z.string().describe("Destination prefix, e.g. 0.0.0.0/0 or 10.0.0.0/8"),
+    via: z.string().describe("Next-hop address"),
+  })
+  .strict();
+
+const bgpNeighbor = z.union([
+  z.string().describe("A directly connected peer node: wirelab derives its address and AS from the link"),
+  z
+    .object({
+      node: z.string().optional().describe("Peer node; address and remote-as derived when not given"),
+      address: z.string().optional().describe("Peer address (IPv4 or IPv6)"),
+      "remote-as": z.number().int().optional().describe("Peer AS number"),
+      port: z.string().optional().describe("Which of this node's ports faces the peer, when several links join them"),
+      "ebgp-multihop": z.number().int().min(1).max(255).optional(),
+      "update-source": z.string().optional(),
+      description: z.string().optional(),
+    })
+    .strict(),
+]);
+
+const bgp = z
+  .object({
+    asn: z.number().int().describe("Local AS number (1-4294967295)"),
+    "router-id": z
+      .string()
+      .optional()
+      .describe("BGP router-id; defaults to the lowest loopback or interface IPv4 address"),
+    networks: z.array(z.string()).optional().describe("Prefixes to announce with `network`"),
+    redistribute: z.array(z.enum(["connected", "static", "ospf"])).optional(),
+    neighbors: z.array(bgpNeighbor).optional(),
+  })
+  .strict();
+
+const frrOptions = z
+  .object({
+    profile: z
+      .enum(["datacenter", "traditional"])
+      .optional()
+      .describe(
+        "FRR defaults profile (`frr defaults ...`). datacenter (wirelab's default) has fast BGP timers suited to labs",
+      ),
+    "ebgp-requires-policy": z
+      .boolean()
+      .optional()
+      .describe(
+        "Keep FRR 8's rule that eBGP routes need a policy. wirelab turns it off by default, as a lab user expects",
+      ),
+    daemons: z
+      .array(z.enum(["zebra", "staticd", "bgpd", "ospfd", "ospf6d", "ripd", "isisd", "bfdd"]))
+      .optional()
+      .describe("Daemons to run; by default those the configuration needs"),
+  })
+  .strict();
+
+export const nodeSchema = z
+  .object({
+    kind: z
+      .string()
+      .optional()
+      .describe(`Node kind: ${KINDS.join(", ")} (default from defaults.kind, else frr)`),
+    interfaces: z
+      .record(z.string(), interfaceSettings.nullable())
+      .optional()
+      .describe("Per-port settings keyed by the port name you use in links (also `lo` for loopback addresses)"),
+    routes: z.array(route).optional().describe("Static routes (linux nodes: kernel routes; frr nodes: FRR `ip route`)"),
+    forwarding: z.boolean().optional().describe("IP forwarding; on for frr nodes, off for linux hosts unless set"),
+    bgp: bgp.optional(),
+    config: z.string().optional().describe("Raw FRR configuration in vtysh syntax, e.g. the seed's own configs"),
+    frr: frrOptions.optional(),
+    subnet: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .describe("bridge nodes: the segment's subnet(s); addresses of attached ports must lie inside"),
+  })
+  .strict();
+
+const endpointString = z.string().describe("node:port, e.g. ops1:1 (a bridge may be written without a port)");
+const endpoint = z.union([
+  endpointString,
+  z
+    .object({
+      endpoint: endpointString,
+      ip: addressList.optional(),
+      mtu: z.number().int().min(68).max(65535).optional(),
+    })
+    .strict(),
+]);
+
+export const linkSchema = z.union([
+  z.array(endpoint).describe("Short form: [a:port, b:port]"),
+  z
+    .object({
+      endpoints: z.array(endpoint),
+      subnet: z.string().optional().describe("The link's subnet; endpoint addresses must lie inside"),
+      mtu: z.number().int().min(68).max(65535).optional(),
+    })
+    .strict(),
+]);
+
+export const topologySchema = z
+  .object({
+    name: z.string().describe("Lab name: letters, digits and '-', at most 32"),
+    defaults: z
+      .object({
+        kind: z.string().optional(),
+        frr: frrOptions.optional(),
+      })
+      .strict()
+      .optional(),
+    nodes: z.record(z.string(), nodeSchema.nullable()).describe("Nodes keyed by name"),
+    links: z.array(linkSchema).optional(),
+  })
+  .strict();
+
+export type TopologyInput = z.infer<typeof topologySchema>;
+export type NodeInput = z.infer<typeof nodeSchema>;
+export type LinkInput = z.infer<typeof linkSchema>;
