@@ -1,0 +1,71 @@
+import { deployLab, renderConfigs } from "../../runtime/netns/deploy.js";
+import { buildPlan, renderPlan } from "../../runtime/netns/plan.js";
+import { nsName } from "../../runtime/paths.js";
+import { progressPrinter, seconds, table } from "../output.js";
+import { loadLab } from "../resolve.js";
+
+export interface DeployFlags {
+  topology?: string;
+  lab?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  wait?: boolean;
+  timeout?: string;
+  keepOnFailure?: boolean;
+}
+
+export async function deployCommand(flags: DeployFlags): Promise<number> {
+  const lab = await loadLab(flags);
+  if (flags.dryRun) {
+    // Configs are rendered and checked by FRR's parser even in a dry run.
+    process.stdout.write(renderPlan(buildPlan(lab, await renderConfigs(lab))));
+    return 0;
+  }
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(130); // second Ctrl-C: leave now; destroy cleans up
+    process.stderr.write(`\n${sig}: stopping deploy and removing what was built…\n`);
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    if (!flags.json)
+      process.stderr.write(`Deploying lab '${lab.name}' (${lab.nodes.length} nodes, ${lab.links.length} links)\n`);
+    const result = await deployLab(lab, {
+      waitBgp: flags.wait !== false,
+      bgpTimeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined,
+      onProgress: progressPrinter(Boolean(flags.json)),
+      signal: abort.signal,
+      keepOnFailure: flags.keepOnFailure,
+    });
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      const rows = lab.nodes.map((n) => [
+        n.name,
+        n.kind,
+        nsName(lab.name, n.name),
+        n.ports
+          .filter((p) => p.peer)
+          .map((p) => `${p.name}→${p.peer?.node}:${p.peer?.port}`)
+          .join(" "),
+        n.bgp ? `AS${n.bgp.asn}` : "",
+      ]);
+      process.stdout.write(`${table(["node", "kind", "namespace", "cables", "bgp"], rows)}\n`);
+      const bgp = result.bgp;
+      if (bgp && bgp.total > 0) {
+        process.stdout.write(
+          `BGP: ${bgp.established}/${bgp.total} neighbors Established${bgp.timedOut ? ` (gave up after ${seconds(bgp.ms)}; down: ${bgp.down.join(", ")})` : ""}\n`,
+        );
+      }
+      process.stdout.write(
+        `Lab '${lab.name}' deployed: ${result.nodes} nodes, ${result.links} links in ${seconds(result.ms)}. Next: wirelab exec --lab ${lab.name} NODE -- vtysh -c "show ip bgp"\n`,
+      );
+    }
+    return result.bgp?.timedOut ? 3 : 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { nodeExecArgv } from "../../runtime/netns/exec.js";
+import type { LabState } from "../../runtime/state.js";
+import type { NodeModel } from "../../topology/model.js";
+import { labState, UsageError } from "../resolve.js";
+
+export interface NodeFlags {
+  topology?: string;
+  lab?: string;
+}
+
+export function nodeOf(state: LabState, name: string): NodeModel {
+  const node = state.model.nodes.find((n) => n.name === name);
+  if (!node) {
+    throw new UsageError(
+      `lab '${state.name}' has no node '${name}' (nodes: ${state.model.nodes.map((n) => n.name).join(", ")})`,
+    );
+  }
+  return node;
+}
+
+/** Runs argv with the terminal attached; resolves to its exit code. */
+function interactive(argv: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const [cmd, ...args] = argv;
+    const child = spawn(cmd as string, args, { stdio: "inherit" });
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+export async function execCommand(nodeName: string, cmd: string[], flags: NodeFlags): Promise<number> {
+  if (!cmd.length) throw new UsageError("what to run? e.g. wirelab exec -t lab.yml ops1 -- ip addr");
+  const state = await labState(flags);
+  const node = nodeOf(state, nodeName);
+  return interactive(nodeExecArgv(state.name, node, cmd));
+}
+
+export async function cliCommand(nodeName: string, flags: NodeFlags): Promise<number> {
+  const state = await labState(flags);
+  const node = nodeOf(state, nodeName);
+  if (node.kind !== "frr") throw new UsageError(`${nodeName} is a ${node.kind} node: it has no FRR CLI (use exec)`);
+  return interactive(nodeExecArgv(state.name, node, ["vtysh"]));
+}

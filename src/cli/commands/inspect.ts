@@ -1,0 +1,70 @@
+import { inspectLab, type LabInspect } from "../../runtime/netns/inspect.js";
+import { listLabs, readState } from "../../runtime/state.js";
+import { table } from "../output.js";
+import { labState } from "../resolve.js";
+
+export interface InspectFlags {
+  topology?: string;
+  lab?: string;
+  json?: boolean;
+}
+
+function renderLab(info: LabInspect): string {
+  const out: string[] = [`Lab '${info.name}' (${info.phase})${info.file ? ` from ${info.file}` : ""}`];
+  out.push(
+    table(
+      ["node", "kind", "status", "namespace", "daemons", "loopback"],
+      info.nodes.map((n) => [
+        n.name,
+        n.kind,
+        n.status,
+        n.netns,
+        n.daemons.map((d) => `${d.name}${d.alive ? `(${d.pid})` : "(down)"}`).join(" "),
+        n.loopback.join(" "),
+      ]),
+    ),
+  );
+  const ports = info.nodes.flatMap((n) => n.ports);
+  if (ports.length) {
+    out.push(
+      table(
+        ["port", "ifname", "ifindex", "peer ifindex", "peer", "mac", "state", "addresses"],
+        ports.map((p) => [
+          `${p.node}:${p.port}`,
+          p.ifname,
+          p.ifindex,
+          p.peerIfindex === undefined ? "" : `${p.peerIfindex}${p.peerOk === false ? " (mismatch!)" : ""}`,
+          p.peer ?? "",
+          p.mac,
+          p.state,
+          p.addresses.join(" "),
+        ]),
+      ),
+    );
+  }
+  return out.join("\n");
+}
+
+export async function inspectCommand(flags: InspectFlags): Promise<number> {
+  if (!flags.topology && !flags.lab) {
+    const labs = [];
+    for (const name of await listLabs()) {
+      const s = await readState(name);
+      if (s) labs.push({ name, phase: s.phase, nodes: s.nodes.length, file: s.file, createdAt: s.createdAt });
+    }
+    if (flags.json) process.stdout.write(`${JSON.stringify(labs, null, 2)}\n`);
+    else if (!labs.length) process.stdout.write("No labs deployed.\n");
+    else {
+      process.stdout.write(
+        `${table(
+          ["lab", "state", "nodes", "topology", "since"],
+          labs.map((l) => [l.name, l.phase, l.nodes, l.file, l.createdAt]),
+        )}\n`,
+      );
+    }
+    return 0;
+  }
+  const info = await inspectLab(await labState(flags));
+  process.stdout.write(flags.json ? `${JSON.stringify(info, null, 2)}\n` : `${renderLab(info)}\n`);
+  return info.nodes.every((n) => n.status === "running") ? 0 : 1;
+}

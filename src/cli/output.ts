@@ -1,0 +1,46 @@
+// Human output: tables and progress on stderr. Machines use --json.
+import Table from "cli-table3";
+import type { ProgressEvent } from "../runtime/netns/deploy.js";
+
+export function table(head: string[], rows: (string | number | undefined)[][]): string {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) t.push(r.map((c) => (c === undefined ? "" : String(c))));
+  return t.toString();
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** Progress for anything that takes a while: one line per phase, live counters on a TTY. */
+export function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
+  const tty = process.stderr.isTTY;
+  const write = (s: string) => {
+    if (!quiet) process.stderr.write(s);
+  };
+  let lastBgp = "";
+  return (e) => {
+    switch (e.type) {
+      case "phase":
+        if (tty) write(`  ${e.label} 0/${e.total}`);
+        break;
+      case "step":
+        if (tty) write(`\r\x1b[K  ${e.phase} ${e.done}/${e.total}`);
+        break;
+      case "phase-done":
+        write(`${tty ? "\r\x1b[K" : ""}  ✓ ${e.label} (${seconds(e.ms)})\n`);
+        break;
+      case "bgp": {
+        const p = e.progress;
+        const line = `  BGP: ${p.established}/${p.total} neighbors Established, ${p.answering}/${p.routers} routers answering`;
+        if (p.done || p.timedOut) {
+          write(`${tty ? "\r\x1b[K" : ""}  ${p.done ? "✓" : "✗"} ${line.trim()} (${seconds(p.ms)})\n`);
+        } else if (tty && line !== lastBgp) {
+          write(`\r\x1b[K${line}`);
+        }
+        lastBgp = line;
+        break;
+      }
+    }
+  };
+}

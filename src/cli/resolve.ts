@@ -1,0 +1,71 @@
+// Which lab a command is about: from a topology file (-t), a lab name (--lab), or both.
+import { readFile } from "node:fs/promises";
+import { parse } from "yaml";
+import type { LabState } from "../runtime/state.js";
+import { readState } from "../runtime/state.js";
+import { loadTopology } from "../topology/load.js";
+import type { Lab } from "../topology/model.js";
+import { LAB_NAME } from "../topology/schema.js";
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface LabSelector {
+  topology?: string;
+  lab?: string;
+}
+
+export function checkLabName(name: string): string {
+  if (!LAB_NAME.test(name)) {
+    throw new UsageError(`invalid lab name '${name}': use letters, digits and '-', at most 32 characters`);
+  }
+  return name;
+}
+
+/** Loads and validates the topology; `--lab` renames the lab (two labs from one file). */
+export async function loadLab(sel: LabSelector): Promise<Lab> {
+  if (!sel.topology) throw new UsageError("which topology? give -t FILE");
+  const lab = await loadTopology(sel.topology);
+  return sel.lab ? { ...lab, name: checkLabName(sel.lab) } : lab;
+}
+
+/**
+ * The lab's name without needing a valid file: destroy must work when the topology file
+ * has changed, is broken or is gone, so only its `name:` is read.
+ */
+async function labNameOf(sel: LabSelector): Promise<string> {
+  if (sel.lab) return checkLabName(sel.lab);
+  if (!sel.topology) throw new UsageError("which lab? give -t FILE or --lab NAME");
+  let text: string;
+  try {
+    text = await readFile(sel.topology, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${sel.topology}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text, { maxAliasCount: 100 });
+  } catch {
+    doc = undefined;
+  }
+  const name = (doc as { name?: unknown } | undefined)?.name;
+  if (typeof name !== "string") throw new UsageError(`${sel.topology}: no lab name found; use --lab NAME`);
+  return checkLabName(name);
+}
+
+/** The recorded state of a deployed lab; throws a clear error when there is none. */
+export async function labState(sel: LabSelector): Promise<LabState> {
+  const name = await labNameOf(sel);
+  const state = await readState(name);
+  if (!state) throw new UsageError(`no lab named '${name}' is deployed (see 'wirelab inspect')`);
+  return state;
+}
+
+export async function labStateOrName(sel: LabSelector): Promise<{ name: string; state?: LabState }> {
+  const name = await labNameOf(sel);
+  return { name, state: await readState(name) };
+}

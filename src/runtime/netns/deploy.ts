@@ -1,0 +1,217 @@
+// Deploys a validated lab with the netns runtime: checks first (nothing is created for a
+// bad lab), records state, runs the plan phase by phase, waits for BGP on real FRR state.
+import { access, chown, mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import pLimit from "p-limit";
+import { checkFrrConfig, formatConfigError } from "../../frr/check.js";
+import { renderFrrConfig } from "../../frr/render.js";
+import type { Lab } from "../../topology/model.js";
+import { runOk } from "../../util/exec.js";
+import { FRR_BIN, nodeDir, stateFile } from "../paths.js";
+import { type LabState, readState, writeState } from "../state.js";
+import { destroyLab } from "./destroy.js";
+import { ipBatch, listNetns } from "./ip.js";
+import { buildPlan, type Plan, type Step } from "./plan.js";
+import { type BgpProgress, waitForBgp } from "./ready.js";
+
+export type ProgressEvent =
+  | { type: "phase"; phase: string; label: string; total: number }
+  | { type: "step"; phase: string; done: number; total: number }
+  | { type: "phase-done"; phase: string; label: string; ms: number }
+  | { type: "bgp"; progress: BgpProgress };
+
+export interface DeployOptions {
+  /** Wait for every BGP session to be Established (default true). */
+  waitBgp?: boolean;
+  /** How long to wait for BGP, in ms (default 60 s). */
+  bgpTimeoutMs?: number;
+  /** Parallel daemon starts; default the CPU count. */
+  concurrency?: number;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Aborts the deploy (e.g. on Ctrl-C); what was built is rolled back. */
+  signal?: AbortSignal;
+  /** Keep a half-built lab on failure, for debugging (default: roll back). */
+  keepOnFailure?: boolean;
+}
+
+export interface DeployResult {
+  lab: string;
+  nodes: number;
+  links: number;
+  phases: { name: string; ms: number }[];
+  bgp?: BgpProgress;
+  ms: number;
+}
+
+export class DeployError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeployError";
+  }
+}
+
+/** Renders and checks every frr node's config with FRR's own parser. Throws on the first bad line. */
+export async function renderConfigs(lab: Lab): Promise<Map<string, string>> {
+  const configs = new Map<string, string>();
+  const limit = pLimit(os.availableParallelism());
+  await Promise.all(
+    lab.nodes
+      .filter((n) => n.kind === "frr")
+      .map((n) =>
+        limit(async () => {
+          const text = renderFrrConfig(n, { logFile: `${nodeDir(lab.name, n.name)}/frr.log` });
+          const errors = await checkFrrConfig(text);
+          if (errors.length) {
+            throw new DeployError(errors.map((e) => formatConfigError(n, e, lab.file)).join("\n"));
+          }
+          configs.set(n.name, text);
+        }),
+      ),
+  );
+  return configs;
+}
+
+async function preflight(lab: Lab): Promise<void> {
+  if (process.getuid?.() !== 0) throw new DeployError("wirelab needs root to create namespaces (run with sudo)");
+  if (lab.nodes.some((n) => n.kind === "frr")) {
+    try {
+      await access(`${FRR_BIN}/zebra`);
+    } catch {
+      throw new DeployError(`FRR is not installed (${FRR_BIN}/zebra missing): apt-get install frr`);
+    }
+  }
+  const existing = await readState(lab.name);
+  if (existing) {
+    throw new DeployError(
+      `lab '${lab.name}' is already deployed (state ${stateFile(lab.name)}, ${existing.phase}); run 'wirelab destroy --lab ${lab.name}' first`,
+    );
+  }
+}
+
+let frrIds: { uid: number; gid: number } | undefined;
+async function frrOwner(): Promise<{ uid: number; gid: number }> {
+  if (!frrIds) {
+    const uid = Number((await runOk("id", ["-u", "frr"])).stdout.trim());
+    const gid = Number((await runOk("id", ["-g", "frr"])).stdout.trim());
+    frrIds = { uid, gid };
+  }
+  return frrIds;
+}
+
+async function runStep(step: Step): Promise<void> {
+  switch (step.type) {
+    case "ip":
+      return ipBatch(step.lines, { ns: step.ns });
+    case "exec": {
+      const [cmd, ...args] = step.argv;
+      if (!cmd) return;
+      await runOk(cmd, args, { timeoutMs: 30_000 });
+      return;
+    }
+    case "mkdir":
+      await mkdir(step.path, { recursive: true, mode: 0o755 });
+      if (step.frrOwned) {
+        const o = await frrOwner();
+        await chown(step.path, o.uid, o.gid);
+      }
+      return;
+    case "write":
+      await writeFile(step.path, step.content, { mode: 0o644 });
+      if (step.frrOwned) {
+        const o = await frrOwner();
+        await chown(step.path, o.uid, o.gid);
+      }
+      return;
+  }
+}
+
+function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new DeployError("deploy interrupted");
+}
+
+/** Runs the plan's phases in order; each phase's groups in parallel (bounded). */
+async function execute(plan: Plan, opts: DeployOptions): Promise<{ name: string; ms: number }[]> {
+  const timings: { name: string; ms: number }[] = [];
+  const cpus = os.availableParallelism();
+  for (const phase of plan.phases) {
+    checkAbort(opts.signal);
+    if (!phase.groups.length) continue;
+    const t0 = performance.now();
+    // Daemon starts are CPU-bound; kernel work mostly waits on the kernel.
+    const limit = pLimit(phase.name === "routing" ? (opts.concurrency ?? cpus) : cpus * 4);
+    let done = 0;
+    const total = phase.groups.length;
+    opts.onProgress?.({ type: "phase", phase: phase.name, label: phase.label, total });
+    await Promise.all(
+      phase.groups.map((group) =>
+        limit(async () => {
+          for (const step of group) {
+            checkAbort(opts.signal);
+            await runStep(step);
+          }
+          done++;
+          opts.onProgress?.({ type: "step", phase: phase.name, done, total });
+        }),
+      ),
+    );
+    const ms = performance.now() - t0;
+    timings.push({ name: phase.name, ms });
+    opts.onProgress?.({ type: "phase-done", phase: phase.name, label: phase.label, ms });
+  }
+  return timings;
+}
+
+export async function deployLab(lab: Lab, opts: DeployOptions = {}): Promise<DeployResult> {
+  const t0 = performance.now();
+  await preflight(lab);
+  const configs = await renderConfigs(lab);
+  const plan = buildPlan(lab, configs);
+
+  // A namespace of the same name that we did not record is not ours: refuse, touch nothing.
+  const taken = new Set(await listNetns());
+  const clash = plan.nodes.find((n) => taken.has(n.netns));
+  if (clash) {
+    throw new DeployError(`node ${clash.name}: network namespace ${clash.netns} already exists and is not this lab's`);
+  }
+
+  const now = new Date().toISOString();
+  const state: LabState = {
+    version: 1,
+    name: lab.name,
+    runtime: "netns",
+    phase: "deploying",
+    file: lab.file,
+    createdAt: now,
+    updatedAt: now,
+    pid: process.pid,
+    nodes: plan.nodes,
+    model: lab,
+  };
+  await writeState(state);
+
+  try {
+    const phases = await execute(plan, opts);
+    let bgp: BgpProgress | undefined;
+    if (opts.waitBgp !== false) {
+      const tb = performance.now();
+      bgp = await waitForBgp(lab, {
+        timeoutMs: opts.bgpTimeoutMs ?? 60_000,
+        signal: opts.signal,
+        onProgress: (p) => opts.onProgress?.({ type: "bgp", progress: p }),
+      });
+      phases.push({ name: "bgp", ms: performance.now() - tb });
+    }
+    checkAbort(opts.signal);
+    state.phase = "running";
+    await writeState(state);
+    return { lab: lab.name, nodes: lab.nodes.length, links: lab.links.length, phases, bgp, ms: performance.now() - t0 };
+  } catch (e) {
+    if (opts.keepOnFailure) {
+      state.phase = "failed";
+      await writeState(state).catch(() => {});
+    } else {
+      await destroyLab(state).catch(() => {});
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,83 @@
+// Tears a lab down from its recorded state: processes first (by namespace and pid file),
+// then namespaces (which take their veths and bridges with them), then files.
+import { readdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { run } from "../../util/exec.js";
+import { frrDir, labDir, netnsPath, utsFile } from "../paths.js";
+import type { LabState } from "../state.js";
+import { ipBatch, listNetns } from "./ip.js";
+import { isAlive, nsInode, pidsByNetns, terminate } from "./procs.js";
+
+export interface DestroyReport {
+  lab: string;
+  namespaces: number;
+  processes: number;
+  ms: number;
+}
+
+/** Pids from a pathspace's pid files whose command line really names that pathspace. */
+async function frrPidFilePids(pathspace: string): Promise<number[]> {
+  const dir = frrDir(pathspace);
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((f) => f.endsWith(".pid"));
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const f of files) {
+    const pid = Number((await readFile(path.join(dir, f), "utf8").catch(() => "")).trim());
+    if (!Number.isInteger(pid) || pid <= 1 || !(await isAlive(pid))) continue;
+    const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0");
+    const i = argv.indexOf("-N");
+    if (i >= 0 && argv[i + 1] === pathspace) pids.push(pid);
+  }
+  return pids;
+}
+
+/** Mount points from /proc/self/mountinfo (field 5), to unmount only what is mounted. */
+async function mountPoints(): Promise<Set<string>> {
+  const text = await readFile("/proc/self/mountinfo", "utf8");
+  return new Set(text.split("\n").map((l) => (l.split(" ")[4] ?? "").replace(/\\040/g, " ")));
+}
+
+/** Removes everything the lab made. Safe to run on a half-built or already half-removed lab. */
+export async function destroyLab(state: LabState): Promise<DestroyReport> {
+  const t0 = performance.now();
+  const namespaces = state.nodes.map((n) => n.netns);
+
+  // 1. Every process living in one of the lab's namespaces, and FRR daemons by pid file.
+  const inodes = new Map<string, number>();
+  for (const ns of namespaces) {
+    const ino = await nsInode(netnsPath(ns));
+    if (ino !== undefined) inodes.set(ns, ino);
+  }
+  const byNs = await pidsByNetns(new Set(inodes.values()));
+  const pids = new Set<number>([...byNs.values()].flat());
+  for (const n of state.nodes) if (n.kind === "frr") for (const p of await frrPidFilePids(n.netns)) pids.add(p);
+  pids.delete(process.pid);
+  await terminate([...pids]);
+
+  // 2. Namespaces: deleting one removes its veth ends (and so the pairs) and bridges.
+  const existing = new Set(await listNetns());
+  await ipBatch(
+    namespaces.filter((ns) => existing.has(ns)).map((ns) => `netns del ${ns}`),
+    { force: true },
+  );
+
+  // 3. Hostname (UTS) namespaces are bind mounts: unmount before removing the files.
+  const mounted = await mountPoints();
+  const uts = state.nodes.map((n) => utsFile(state.name, n.name)).filter((f) => mounted.has(f));
+  if (uts.length) await run("umount", uts);
+
+  // 4. Run directories: the lab's own and each FRR pathspace's (sockets, pid files).
+  await Promise.all(state.nodes.map((n) => rm(frrDir(n.netns), { recursive: true, force: true })));
+  await rm(labDir(state.name), { recursive: true, force: true });
+
+  return {
+    lab: state.name,
+    namespaces: existing.size ? namespaces.filter((ns) => existing.has(ns)).length : 0,
+    processes: pids.size,
+    ms: performance.now() - t0,
+  };
+}

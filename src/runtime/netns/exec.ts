@@ -1,0 +1,15 @@
+// Running commands inside a node: its network namespace and its hostname (UTS) namespace.
+import type { NodeModel } from "../../topology/model.js";
+import { netnsPath, nsName, utsFile } from "../paths.js";
+
+/**
+ * The argv that runs `cmd` inside a node. `vtysh` is pointed at the node's own FRR instance
+ * (`-N`), and the user's port names (e.g. Ethernet1/1) are translated to kernel names.
+ */
+export function nodeExecArgv(lab: string, node: NodeModel, cmd: readonly string[]): string[] {
+  const ns = nsName(lab, node.name);
+  const mapped = new Map(node.ports.filter((p) => p.name !== p.ifname).map((p) => [p.name, p.ifname]));
+  const args = cmd.map((a) => mapped.get(a) ?? a);
+  if (args[0] === "vtysh" && !args.includes("-N")) args.splice(1, 0, "-N", ns);
+  return ["nsenter", `--net=${netnsPath(ns)}`, `--uts=${utsFile(lab, node.name)}`, "--", ...args];
+}

@@ -1,0 +1,196 @@
+// The netns runtime's plan: the exact host operations that build a lab, in phases.
+// deploy executes it; `deploy --dry-run` prints it as the commands a person would type.
+import type { Lab, NodeModel, PortModel } from "../../topology/model.js";
+import { FRR_BIN, frrDir, netnsPath, nodeDir, nsName, utsFile } from "../paths.js";
+import type { NodeState } from "../state.js";
+import { isBatchSafe } from "./ip.js";
+
+export type Step =
+  /** iproute2 commands run by one `ip [-n NS] -batch -` process. */
+  | { type: "ip"; ns?: string; lines: string[] }
+  /** A program run with an argument array (never a shell). */
+  | { type: "exec"; argv: string[] }
+  | { type: "mkdir"; path: string; frrOwned?: boolean }
+  | { type: "write"; path: string; content: string; frrOwned?: boolean };
+
+export interface Phase {
+  name: "namespaces" | "hostnames" | "cables" | "interfaces" | "routing";
+  label: string;
+  /** Groups run in parallel (bounded by CPU count); the steps of a group run in order. */
+  groups: Step[][];
+}
+
+export interface Plan {
+  lab: string;
+  phases: Phase[];
+  nodes: NodeState[];
+}
+
+/** Device name of the Linux bridge inside a bridge node's namespace. */
+export function bridgeDevice(node: NodeModel): string {
+  return node.ports.some((p) => p.ifname === "br0") ? "wlbr0" : "br0";
+}
+
+export function daemonArgv(lab: string, node: string, daemon: string, conf: string): string[] {
+  const ns = nsName(lab, node);
+  // -P 0: no TCP vty port; vtysh talks over the pathspace's unix sockets.
+  return [
+    "nsenter",
+    `--net=${netnsPath(ns)}`,
+    `--uts=${utsFile(lab, node)}`,
+    "--",
+    `${FRR_BIN}/${daemon}`,
+    "-d",
+    "-N",
+    ns,
+    "-f",
+    conf,
+    "-P",
+    "0",
+  ];
+}
+
+function isV6(cidr: string): boolean {
+  return cidr.includes(":");
+}
+
+function addrLine(cidr: string, dev: string): string {
+  // nodad: a lab address is usable at once, not after IPv6 duplicate detection (~1-2 s).
+  return `addr add ${cidr} dev ${dev}${isV6(cidr) ? " nodad" : ""}`;
+}
+
+/** Kernel work inside one node's namespace, as ip-batch lines plus argv steps for odd values. */
+function interfaceSteps(lab: string, node: NodeModel): Step[] {
+  const ns = nsName(lab, node.name);
+  const lines = ["link set dev lo up"];
+  const extra: Step[] = [];
+  for (const a of node.loopback) lines.push(addrLine(a, "lo"));
+  const br = node.kind === "bridge" ? bridgeDevice(node) : undefined;
+  if (br) lines.push(`link add name ${br} type bridge`, `link set dev ${br} up`);
+  for (const p of node.ports) {
+    if (p.link === undefined) continue;
+    if (p.name !== p.ifname) {
+      // The user's name (e.g. Ethernet1/1) stays visible on the kernel interface.
+      if (isBatchSafe(p.name)) lines.push(`link set dev ${p.ifname} alias ${p.name}`);
+      else extra.push({ type: "exec", argv: ["ip", "-n", ns, "link", "set", "dev", p.ifname, "alias", p.name] });
+    }
+    if (p.mtu) lines.push(`link set dev ${p.ifname} mtu ${p.mtu}`);
+    if (br) lines.push(`link set dev ${p.ifname} master ${br}`);
+    for (const a of p.addresses) lines.push(addrLine(a, p.ifname));
+    lines.push(`link set dev ${p.ifname} up`);
+  }
+  if (node.kind === "linux") {
+    for (const r of node.routes) lines.push(`route add ${r.to} via ${r.via}`);
+  }
+  const steps: Step[] = [{ type: "ip", ns, lines }, ...extra];
+  const hasV6 = node.ports.some((p) => p.addresses.some(isV6)) || node.loopback.some(isV6);
+  if (node.forwarding || hasV6) {
+    const settings = node.forwarding ? ["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"] : [];
+    // Keep IPv6 addresses when a cable is cut and restored, as IPv4 ones are kept.
+    settings.push("net.ipv6.conf.all.keep_addr_on_down=1");
+    steps.push({ type: "exec", argv: ["nsenter", `--net=${netnsPath(ns)}`, "--", "sysctl", "-qw", ...settings] });
+  }
+  return steps;
+}
+
+function vethLine(lab: string, a: PortModel, b: PortModel): string {
+  // Both ends are created directly inside their namespaces: no create-in-host-then-move.
+  return `link add name ${a.ifname} netns ${nsName(lab, a.node)} type veth peer name ${b.ifname} netns ${nsName(lab, b.node)}`;
+}
+
+export function confPath(lab: string, node: string): string {
+  return `${nodeDir(lab, node)}/frr.conf`;
+}
+
+/**
+ * Builds the plan for a validated lab. `frrConfigs` holds each frr node's rendered frr.conf
+ * (rendered and checked beforehand, so a bad config stops deploy before anything exists).
+ */
+export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Plan {
+  const name = lab.name;
+  const nodes: NodeState[] = lab.nodes.map((n) => ({
+    name: n.name,
+    kind: n.kind,
+    netns: nsName(name, n.name),
+    daemons: n.kind === "frr" ? (n.frr?.daemons ?? []) : [],
+  }));
+
+  const namespaces: Step[][] = [[{ type: "ip", lines: nodes.map((n) => `netns add ${n.netns}`) }]];
+
+  const hostnames: Step[][] = lab.nodes.map((n) => [
+    { type: "mkdir", path: nodeDir(name, n.name), frrOwned: n.kind === "frr" },
+    { type: "write", path: utsFile(name, n.name), content: "" },
+    { type: "exec", argv: ["unshare", `--uts=${utsFile(name, n.name)}`, "hostname", n.name] },
+  ]);
+
+  const portOf = (node: string, port: string): PortModel => {
+    const p = lab.nodes.find((n) => n.name === node)?.ports.find((x) => x.name === port);
+    if (!p) throw new Error(`internal: port ${node}:${port} missing from the model`);
+    return p;
+  };
+  const cables: Step[][] = [];
+  const vethLines = lab.links.map((l) => vethLine(name, portOf(l.a.node, l.a.port), portOf(l.b.node, l.b.port)));
+  if (vethLines.length) cables.push([{ type: "ip", lines: vethLines }]);
+
+  const interfaces = lab.nodes.map((n) => interfaceSteps(name, n));
+
+  const routing: Step[][] = [];
+  for (const n of lab.nodes) {
+    if (n.kind !== "frr") continue;
+    const conf = confPath(name, n.name);
+    const ns = nsName(name, n.name);
+    const content = frrConfigs.get(n.name);
+    if (content === undefined) throw new Error(`internal: no FRR config rendered for ${n.name}`);
+    routing.push([
+      { type: "mkdir", path: frrDir(ns), frrOwned: true },
+      { type: "write", path: conf, content, frrOwned: true },
+      // zebra first: the other daemons register with it.
+      ...(n.frr?.daemons ?? []).map((d): Step => ({ type: "exec", argv: daemonArgv(name, n.name, d, conf) })),
+    ]);
+  }
+
+  return {
+    lab: name,
+    nodes,
+    phases: [
+      { name: "namespaces", label: "namespaces", groups: namespaces },
+      { name: "hostnames", label: "hostnames", groups: hostnames },
+      { name: "cables", label: "cables (veth pairs)", groups: cables },
+      { name: "interfaces", label: "interfaces and addresses", groups: interfaces },
+      { name: "routing", label: "FRR daemons", groups: routing },
+    ],
+  };
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/** The plan as the shell commands a person would type, phase by phase. */
+export function renderPlan(plan: Plan): string {
+  const out: string[] = [`# wirelab plan for lab '${plan.lab}' (netns runtime)`];
+  for (const phase of plan.phases) {
+    if (!phase.groups.length) continue;
+    out.push("", `# --- ${phase.label} ---`);
+    for (const group of phase.groups) {
+      for (const s of group) {
+        switch (s.type) {
+          case "ip":
+            for (const l of s.lines) out.push(`ip ${s.ns ? `-n ${s.ns} ` : ""}${l}`);
+            break;
+          case "exec":
+            out.push(s.argv.map(shellQuote).join(" "));
+            break;
+          case "mkdir":
+            out.push(`mkdir -p ${shellQuote(s.path)}${s.frrOwned ? ` && chown frr:frr ${shellQuote(s.path)}` : ""}`);
+            break;
+          case "write":
+            if (s.content === "") out.push(`touch ${shellQuote(s.path)}`);
+            else out.push(`cat > ${shellQuote(s.path)} <<'EOF'`, s.content.trimEnd(), "EOF");
+            break;
+        }
+      }
+    }
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,43 @@
+// Where a lab lives on the host. Every name wirelab creates is derived here, so destroy
+// and inspect find exactly what a lab owns and nothing else.
+import path from "node:path";
+
+/** Root of wirelab's run-time files (tmpfs: gone after reboot, as namespaces are). */
+export const RUN_ROOT = process.env.WIRELAB_RUN_ROOT ?? "/run/wirelab";
+/** FRR's per-pathspace run directories live under here (`-N NAME` → FRR_RUN/NAME). */
+export const FRR_RUN = "/var/run/frr";
+export const NETNS_RUN = "/run/netns";
+export const FRR_BIN = "/usr/lib/frr";
+
+/**
+ * Namespace name of a node, also its FRR pathspace: `wl_<lab>_<node>`. Lab names carry
+ * no `_` and no dots (FRR refuses dots in pathspaces), so the mapping is unambiguous.
+ */
+export function nsName(lab: string, node: string): string {
+  return `wl_${lab}_${node}`;
+}
+
+export function labDir(lab: string): string {
+  return path.join(RUN_ROOT, "labs", lab);
+}
+
+export function stateFile(lab: string): string {
+  return path.join(labDir(lab), "state.json");
+}
+
+export function nodeDir(lab: string, node: string): string {
+  return path.join(labDir(lab), "nodes", node);
+}
+
+/** Bind-mounted UTS namespace of a node: gives it its own hostname. */
+export function utsFile(lab: string, node: string): string {
+  return path.join(nodeDir(lab, node), "uts");
+}
+
+export function netnsPath(ns: string): string {
+  return path.join(NETNS_RUN, ns);
+}
+
+export function frrDir(pathspace: string): string {
+  return path.join(FRR_RUN, pathspace);
+}
