@@ -20,6 +20,7 @@ function program(setCode: (code: number) => void): Command {
     )
     .version("0.1.0")
     .showHelpAfterError()
+    .enablePositionalOptions()
     .exitOverride();
 
   p.command("deploy")

@@ -3,7 +3,11 @@ import Table from "cli-table3";
 import type { ProgressEvent } from "../runtime/netns/deploy.js";
 
 export function table(head: string[], rows: (string | number | undefined)[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
+  const t = new Table({
+    head,
+    style: { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
   for (const r of rows) t.push(r.map((c) => (c === undefined ? "" : String(c))));
   return t.toString();
 }

@@ -41,3 +41,16 @@ export function netnsPath(ns: string): string {
 export function frrDir(pathspace: string): string {
   return path.join(FRR_RUN, pathspace);
 }
+
+/**
+ * vtysh reads `<config_dir>/<pathspace>/vtysh.conf` and complains when it is missing;
+ * each lab keeps an empty one here (passed with `--config_dir`), removed with the lab.
+ */
+export function vtyshConfigDir(lab: string): string {
+  return path.join(labDir(lab), "vtysh");
+}
+
+/** The lab a pathspace belongs to (`wl_<lab>_<node>`; lab names have no `_`). */
+export function labOfPathspace(pathspace: string): string | undefined {
+  return /^wl_([^_]+)_/.exec(pathspace)?.[1];
+}

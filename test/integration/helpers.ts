@@ -20,6 +20,12 @@ export function inNode(lab: string, node: string, cmd: string[]) {
   return run("nsenter", [`--net=/run/netns/wl_${lab}_${node}`, "--", ...cmd]);
 }
 
+const FRR_DAEMONS = new Set(["zebra", "bgpd", "staticd", "ospfd", "ospf6d", "watchfrr"]);
+
+async function comm(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim();
+}
+
 async function processes(): Promise<{ pid: number; ppid: number; state: string; cmdline: string }[]> {
   const out = [];
   for (const e of await readdir("/proc")) {
@@ -48,8 +54,10 @@ export async function leftovers(lab: string): Promise<string[]> {
   if (await readdir(`/run/wirelab/labs/${lab}`).catch(() => null)) found.push(`lab dir /run/wirelab/labs/${lab}`);
   for (const p of await processes()) {
     if (p.cmdline.includes(`-N ${prefix}`) && p.state !== "Z") found.push(`process ${p.pid}: ${p.cmdline}`);
-    // Zombies of ours (we are their parent) are ours to reap; orphans are reaped by PID 1.
+    // Zombies of ours (we are their parent) are ours to reap. Ended FRR daemons are orphans
+    // that PID 1 reaps (about every 2 s here): callers wait for that with waitNoLeftovers.
     if (p.state === "Z" && p.ppid === process.pid) found.push(`zombie ${p.pid} (child of the test)`);
+    if (p.state === "Z" && FRR_DAEMONS.has(await comm(p.pid))) found.push(`zombie FRR daemon ${p.pid}`);
   }
   const mounts = await readFile("/proc/self/mountinfo", "utf8");
   if (mounts.includes(`/run/wirelab/labs/${lab}/`)) found.push("UTS bind mount still mounted");

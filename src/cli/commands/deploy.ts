@@ -60,7 +60,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
         );
       }
       process.stdout.write(
-        `Lab '${lab.name}' deployed: ${result.nodes} nodes, ${result.links} links in ${seconds(result.ms)}. Next: wirelab exec --lab ${lab.name} NODE -- vtysh -c "show ip bgp"\n`,
+        `Lab '${lab.name}' deployed: ${result.nodes} nodes, ${result.links} links in ${seconds(result.ms)}.\nNext: wirelab exec --lab ${lab.name} NODE -- vtysh -c "show ip bgp"\n`,
       );
     }
     return result.bgp?.timedOut ? 3 : 0;

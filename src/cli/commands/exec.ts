@@ -29,7 +29,8 @@ function interactive(argv: string[]): Promise<number> {
   });
 }
 
-export async function execCommand(nodeName: string, cmd: string[], flags: NodeFlags): Promise<number> {
+export async function execCommand(nodeName: string, command: string[], flags: NodeFlags): Promise<number> {
+  const cmd = command[0] === "--" ? command.slice(1) : command;
   if (!cmd.length) throw new UsageError("what to run? e.g. wirelab exec -t lab.yml ops1 -- ip addr");
   const state = await labState(flags);
   const node = nodeOf(state, nodeName);

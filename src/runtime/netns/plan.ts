@@ -1,7 +1,7 @@
 // The netns runtime's plan: the exact host operations that build a lab, in phases.
 // deploy executes it; `deploy --dry-run` prints it as the commands a person would type.
 import type { Lab, NodeModel, PortModel } from "../../topology/model.js";
-import { FRR_BIN, frrDir, netnsPath, nodeDir, nsName, utsFile } from "../paths.js";
+import { FRR_BIN, frrDir, netnsPath, nodeDir, nsName, utsFile, vtyshConfigDir } from "../paths.js";
 import type { NodeState } from "../state.js";
 import { isBatchSafe } from "./ip.js";
 
@@ -143,6 +143,8 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
     if (content === undefined) throw new Error(`internal: no FRR config rendered for ${n.name}`);
     routing.push([
       { type: "mkdir", path: frrDir(ns), frrOwned: true },
+      { type: "mkdir", path: `${vtyshConfigDir(name)}/${ns}` },
+      { type: "write", path: `${vtyshConfigDir(name)}/${ns}/vtysh.conf`, content: "" },
       { type: "write", path: conf, content, frrOwned: true },
       // zebra first: the other daemons register with it.
       ...(n.frr?.daemons ?? []).map((d): Step => ({ type: "exec", argv: daemonArgv(name, n.name, d, conf) })),
