@@ -36,7 +36,7 @@ export function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
         break;
       case "bgp": {
         const p = e.progress;
-        const line = `  BGP: ${p.established}/${p.total} neighbors Established, ${p.answering}/${p.routers} routers answering`;
+        const line = `  BGP: ${p.answering}/${p.routers} routers answering, ${p.established}/${p.total} neighbors Established, ${p.synced}/${p.total} initial tables in`;
         if (p.done || p.timedOut) {
           write(`${tty ? "\r\x1b[K" : ""}  ${p.done ? "✓" : "✗"} ${line.trim()} (${seconds(p.ms)})\n`);
         } else if (tty && line !== lastBgp) {

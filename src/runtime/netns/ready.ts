@@ -1,6 +1,8 @@
-// Readiness from real FRR state: BGP neighbors read from `show bgp summary json`.
+// Readiness from real FRR state. A lab is converged when every BGP neighbor is Established,
+// has sent its End-of-RIB for each family (its initial table is in), and the prefix counts
+// did not move between two polls (later updates that ride behind the first ones).
 import { setTimeout as delay } from "node:timers/promises";
-import { bgpSummary } from "../../frr/state.js";
+import { type BgpNeighbor, bgpNeighbors, initialSyncDone } from "../../frr/neighbors.js";
 import type { Lab } from "../../topology/model.js";
 import { nsName } from "../paths.js";
 
@@ -9,9 +11,12 @@ export interface BgpProgress {
   established: number;
   /** Neighbor entries configured, summed over routers. */
   total: number;
+  /** Neighbor entries whose initial table (End-of-RIB) has arrived. */
+  synced: number;
   /** Routers whose bgpd answered. */
   answering: number;
   routers: number;
+  /** All Established, all synced, and stable since the previous poll. */
   done: boolean;
   timedOut: boolean;
   ms: number;
@@ -21,20 +26,31 @@ export interface BgpProgress {
 
 const POLL_MS = 200;
 
-/** Polls every BGP router until all its neighbors are Established or the timeout runs out. */
+function fingerprint(results: { node: string; peers: BgpNeighbor[] | null }[]): string {
+  return results
+    .map((r) => `${r.node}:${(r.peers ?? []).map((p) => `${p.address}/${p.state}/${p.accepted}/${p.sent}`).join(",")}`)
+    .join(";");
+}
+
+/** Polls every BGP router until it is converged (see above) or the timeout runs out. */
 export async function waitForBgp(
   lab: Lab,
   opts: { timeoutMs: number; signal?: AbortSignal; onProgress?: (p: BgpProgress) => void },
 ): Promise<BgpProgress> {
   const routers = lab.nodes.filter((n) => n.kind === "frr" && n.frr?.daemons.includes("bgpd"));
   const t0 = performance.now();
+  let previous = "";
   for (;;) {
     const results = await Promise.all(
-      routers.map(async (n) => ({ node: n.name, peers: await bgpSummary(nsName(lab.name, n.name)).catch(() => null) })),
+      routers.map(async (n) => ({
+        node: n.name,
+        peers: await bgpNeighbors(nsName(lab.name, n.name)).catch(() => null),
+      })),
     );
     const p: BgpProgress = {
       established: 0,
       total: 0,
+      synced: 0,
       answering: 0,
       routers: routers.length,
       done: false,
@@ -47,11 +63,14 @@ export async function waitForBgp(
       p.answering++;
       for (const peer of r.peers) {
         p.total++;
-        if (peer.state === "Established") p.established++;
+        if (peer.established) p.established++;
         else p.down.push(`${r.node} → ${peer.address} (${peer.state})`);
+        if (initialSyncDone(peer)) p.synced++;
       }
     }
-    p.done = p.answering === p.routers && p.established === p.total;
+    const print = fingerprint(results);
+    p.done = p.answering === p.routers && p.established === p.total && p.synced === p.total && print === previous;
+    previous = print;
     opts.onProgress?.(p);
     if (p.done) return p;
     if (opts.signal?.aborted) throw new Error("deploy interrupted");
