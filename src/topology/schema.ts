@@ -11,6 +11,9 @@ export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 export const KINDS = ["frr", "linux", "bridge"] as const;
 export type KindName = (typeof KINDS)[number];
 
+/** Any string (validate.ts names unknown kinds); the examples give editors completions. */
+const kindName = z.string().meta({ examples: [...KINDS] });
+
 const cidr = z
   .string()
   .describe("An interface address with its prefix length, IPv4 or IPv6, e.g. 192.168.101.1/24 or 2001:db8::1/64");
@@ -27,9 +30,13 @@ const interfaceSettings = z
 const route = z
   .object({
     to: z.string().describe("Destination prefix, e.g. 0.0.0.0/0 or 10.0.0.0/8"),
-    via: z.string().describe("Next-hop address"),
+    via: z.string().describe("Next-hop address on a connected subnet of this node"),
   })
   .strict();
+
+const asn = z.number().int().min(1).max(4294967295);
+/** Port names are strings; a bare number (`port: 1`) is taken as that port name. */
+const portName = z.union([z.string(), z.number().int().nonnegative()]);
 
 const bgpNeighbor = z.union([
   z.string().describe("A directly connected peer node: wirelab derives its address and AS from the link"),
@@ -37,10 +44,10 @@ const bgpNeighbor = z.union([
     .object({
       node: z.string().optional().describe("Peer node; address and remote-as derived when not given"),
       address: z.string().optional().describe("Peer address (IPv4 or IPv6)"),
-      "remote-as": z.number().int().optional().describe("Peer AS number"),
-      port: z.string().optional().describe("Which of this node's ports faces the peer, when several links join them"),
-      "ebgp-multihop": z.number().int().min(1).max(255).optional(),
-      "update-source": z.string().optional(),
+      "remote-as": asn.optional().describe("Peer AS number; by default the peer node's bgp.asn"),
+      port: portName.optional().describe("Which of this node's ports faces the peer, when several links join them"),
+      "ebgp-multihop": z.number().int().min(1).max(255).optional().describe("Allow an eBGP peer this many hops away"),
+      "update-source": portName.optional().describe("Source of the session: a port of this node, `lo`, or an address"),
       description: z.string().optional(),
     })
     .strict(),
@@ -48,14 +55,20 @@ const bgpNeighbor = z.union([
 
 const bgp = z
   .object({
-    asn: z.number().int().describe("Local AS number (1-4294967295)"),
+    asn: asn.describe("Local AS number (1-4294967295)"),
     "router-id": z
       .string()
       .optional()
       .describe("BGP router-id; defaults to the lowest loopback or interface IPv4 address"),
     networks: z.array(z.string()).optional().describe("Prefixes to announce with `network`"),
-    redistribute: z.array(z.enum(["connected", "static", "ospf"])).optional(),
-    neighbors: z.array(bgpNeighbor).optional(),
+    redistribute: z
+      .array(z.enum(["connected", "static", "ospf"]))
+      .optional()
+      .describe("Route sources to redistribute into BGP"),
+    neighbors: z
+      .array(bgpNeighbor)
+      .optional()
+      .describe("BGP peers: a node name, or {node|address, remote-as, port, ebgp-multihop, update-source}"),
   })
   .strict();
 
@@ -82,10 +95,7 @@ const frrOptions = z
 
 export const nodeSchema = z
   .object({
-    kind: z
-      .string()
-      .optional()
-      .describe(`Node kind: ${KINDS.join(", ")} (default from defaults.kind, else frr)`),
+    kind: kindName.optional().describe(`Node kind: ${KINDS.join(", ")} (default from defaults.kind, else frr)`),
     interfaces: z
       .record(z.string(), interfaceSettings.nullable())
       .optional()
@@ -108,8 +118,8 @@ const endpoint = z.union([
   z
     .object({
       endpoint: endpointString,
-      ip: addressList.optional(),
-      mtu: z.number().int().min(68).max(65535).optional(),
+      ip: addressList.optional().describe("Address(es) of this end of the link"),
+      mtu: z.number().int().min(68).max(65535).optional().describe("MTU of this end"),
     })
     .strict(),
 ]);
@@ -120,25 +130,33 @@ export const linkSchema = z.union([
     .object({
       endpoints: z.array(endpoint),
       subnet: z.string().optional().describe("The link's subnet; endpoint addresses must lie inside"),
-      mtu: z.number().int().min(68).max(65535).optional(),
+      mtu: z.number().int().min(68).max(65535).optional().describe("MTU of both ends"),
     })
-    .strict(),
+    .strict()
+    .describe("Long form: endpoints plus link settings"),
 ]);
 
 export const topologySchema = z
   .object({
-    name: z.string().describe("Lab name: letters, digits and '-', at most 32"),
+    name: z
+      .string()
+      .regex(LAB_NAME)
+      .describe("Lab name: letters, digits and '-', at most 32; part of the namespace names wl_<lab>_<node>"),
     defaults: z
       .object({
-        kind: z.string().optional(),
-        frr: frrOptions.optional(),
+        kind: kindName.optional().describe(`Kind of nodes that do not set one: ${KINDS.join(", ")} (default frr)`),
+        frr: frrOptions.optional().describe("FRR options for every frr node; a node's own frr settings win"),
       })
       .strict()
-      .optional(),
-    nodes: z.record(z.string(), nodeSchema.nullable()).describe("Nodes keyed by name"),
-    links: z.array(linkSchema).optional(),
+      .optional()
+      .describe("Settings that apply to every node"),
+    nodes: z
+      .record(z.string().regex(NODE_NAME), nodeSchema.nullable())
+      .describe("Nodes keyed by name (letters, digits, '-' and '_'; at most 63)"),
+    links: z.array(linkSchema).optional().describe("Cables: each joins exactly two ports"),
   })
-  .strict();
+  .strict()
+  .describe("A wirelab topology: nodes (FRR routers, Linux hosts, bridges) and the links between their ports");
 
 export type TopologyInput = z.infer<typeof topologySchema>;
 export type NodeInput = z.infer<typeof nodeSchema>;

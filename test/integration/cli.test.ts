@@ -67,7 +67,7 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
 
     const bgp = await wirelab(["exec", "--lab", "clijson", "ops1", "--", "vtysh", "-c", "show ip bgp"]);
     assert.equal(bgp.code, 0, bgp.stderr);
-    assert.match(bgp.stdout, /192\.168\.102\.0\/24\s+192\.168\.101\.2\b.*65002 65003 i/);
+    assert.match(bgp.stdout, /192\.168\.102\.0\/24\s+192\.168\.101\.2\b.*\n?.*65002 65003 i/);
 
     const ins = await wirelab(["inspect", "--lab", "clijson", "--json"]);
     assert.equal(ins.code, 0, ins.stderr);

@@ -31,7 +31,12 @@ export function bridgeDevice(node: NodeModel): string {
   return node.ports.some((p) => p.ifname === "br0") ? "wlbr0" : "br0";
 }
 
-export function daemonArgv(lab: string, node: string, daemon: string, conf: string): string[] {
+/**
+ * Starts one FRR daemon inside the node. Daemons boot with an empty config; the node's
+ * frr.conf is then pushed by vtysh, which gives each daemon only its own lines (a daemon
+ * reading the whole file itself drops everything after a foreign block's `exit`).
+ */
+export function daemonArgv(lab: string, node: string, daemon: string): string[] {
   const ns = nsName(lab, node);
   // -P 0: no TCP vty port; vtysh talks over the pathspace's unix sockets.
   return [
@@ -44,10 +49,15 @@ export function daemonArgv(lab: string, node: string, daemon: string, conf: stri
     "-N",
     ns,
     "-f",
-    conf,
+    "/dev/null",
     "-P",
     "0",
   ];
+}
+
+/** Pushes the node's frr.conf into its running daemons (errors come back per line). */
+export function vtyshApplyArgv(lab: string, node: string, conf: string): string[] {
+  return ["vtysh", "-N", nsName(lab, node), "--config_dir", vtyshConfigDir(lab), "-f", conf];
 }
 
 function isV6(cidr: string): boolean {
@@ -147,7 +157,8 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
       { type: "write", path: `${vtyshConfigDir(name)}/${ns}/vtysh.conf`, content: "" },
       { type: "write", path: conf, content, frrOwned: true },
       // zebra first: the other daemons register with it.
-      ...(n.frr?.daemons ?? []).map((d): Step => ({ type: "exec", argv: daemonArgv(name, n.name, d, conf) })),
+      ...(n.frr?.daemons ?? []).map((d): Step => ({ type: "exec", argv: daemonArgv(name, n.name, d) })),
+      { type: "exec", argv: vtyshApplyArgv(name, n.name, conf) },
     ]);
   }
 

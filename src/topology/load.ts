@@ -1,0 +1,164 @@
+// Reads a topology file: YAML (with positions) -> schema check -> network validation -> Lab.
+// Every problem comes out as a TopologyError "file:line:col: message", never a stack trace.
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
+import { q, TopologyError } from "./errors.js";
+import { describePath, issuesToErrors } from "./issues.js";
+import type { Lab } from "./model.js";
+import { topologySchema } from "./schema.js";
+import { keyString, type Path, SourceMap } from "./source.js";
+import { buildLab } from "./validate.js";
+
+/** Aliases (`*name`) allowed in one file; a guard against "billion laughs" alias bombs. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Reads and validates a topology file. Lab.file is the absolute path; errors name the path as given. */
+export async function loadTopology(file: string): Promise<Lab> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : (code ?? String(e));
+    throw new TopologyError(`cannot read the topology file: ${why}`, { file, line: 1, col: 1 });
+  }
+  const lab = parseTopology(text, file);
+  lab.file = resolve(file);
+  return lab;
+}
+
+/** Parses and validates topology text; `file` is used in error messages and as Lab.file. */
+export function parseTopology(text: string, file: string): Lab {
+  const lines = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ""), {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: false, // checked below, with messages that name the duplicate node or port
+    merge: true,
+    version: "1.2",
+    logLevel: "error", // no process warnings on the user's terminal; problems are errors here
+  });
+  const source = new SourceMap(file, doc, lines);
+
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const first =
+      syntax.code === "MULTIPLE_DOCS"
+        ? "the file holds more than one YAML document ('---'); a topology is a single document"
+        : (syntax.message.split("\n")[0] ?? syntax.message);
+    throw new TopologyError(`YAML syntax error: ${first}`, source.at(syntax.pos[0]));
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    throw new TopologyError("the topology file is empty: it needs at least a name and nodes", source.at(0));
+  }
+  keysAsWritten(doc);
+  checkKeys(doc, source);
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const text = /alias count/i.test(msg)
+      ? `too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions); the file is refused as a resource-exhaustion risk`
+      : `YAML error: ${msg.split("\n")[0]}`;
+    throw new TopologyError(text, source.at(firstAliasOffset(doc)));
+  }
+
+  const parsed = topologySchema.safeParse(data);
+  if (!parsed.success) {
+    const errors = issuesToErrors(parsed.error.issues, data, source);
+    const first = errors[0] ?? new TopologyError("invalid topology", source.at(0));
+    first.errors = errors;
+    throw first;
+  }
+  return buildLab(parsed.data, source);
+}
+
+/**
+ * Keys are names: duplicate keys are errors (the message says what was duplicated: node,
+ * port, field), and so are lists or mappings used as keys.
+ */
+function checkKeys(doc: Document, source: SourceMap): void {
+  const visit = (node: unknown, path: Path): void => {
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as { range?: [number, number, number] } | null;
+        const at = keyNode?.range?.[0] ?? 0;
+        if (isMap(pair.key) || isSeq(pair.key)) {
+          const where = describePath(path);
+          throw new TopologyError(
+            `${where ? `${where}: ` : ""}a key must be a name, not a ${isMap(pair.key) ? "mapping" : "list"}`,
+            source.at(at),
+          );
+        }
+        const k = keyString(pair.key) ?? "<<";
+        const first = seen.get(k);
+        if (first !== undefined) {
+          throw new TopologyError(duplicateMessage(path, k, source.at(first).line), source.at(at));
+        }
+        seen.set(k, at);
+        visit(pair.value, [...path, k]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        visit(item, [...path, i]);
+      });
+    }
+  };
+  visit(doc.contents, []);
+}
+
+function duplicateMessage(path: Path, key: string, firstLine: number): string {
+  const also = `(first defined at line ${firstLine})`;
+  if (path.length === 1 && path[0] === "nodes") return `duplicate node ${q(key)} ${also}`;
+  if (path.length === 3 && path[0] === "nodes" && path[2] === "interfaces") {
+    return `duplicate interface ${q(key)} on node ${q(String(path[1]))} ${also}`;
+  }
+  const where = describePath(path);
+  return where ? `${where}: duplicate field ${q(key)} ${also}` : `duplicate top-level field ${q(key)} ${also}`;
+}
+
+/**
+ * Map keys keep the text they were written with: `01:` stays port "01" and `1.10:` stays
+ * "1.10" instead of becoming the numbers 1 and 1.1.
+ */
+function keysAsWritten(doc: Document): void {
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key;
+        if (isScalar(key) && typeof key.value !== "string" && typeof key.value !== "symbol") {
+          key.value = typeof key.source === "string" ? key.source : String(key.value);
+        }
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(doc.contents);
+}
+
+/** Where the first alias (`*name`) is written, for errors raised while expanding aliases. */
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}
