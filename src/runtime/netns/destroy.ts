@@ -54,9 +54,13 @@ export async function destroyLab(state: LabState): Promise<DestroyReport> {
   }
   const byNs = await pidsByNetns(new Set(inodes.values()));
   const pids = new Set<number>([...byNs.values()].flat());
-  for (const n of state.nodes) if (n.kind === "frr") for (const p of await frrPidFilePids(n.netns)) pids.add(p);
+  // FRR daemons have nothing to save when their namespace goes away: SIGKILL at once (a
+  // SIGTERM'd zebra takes ~2 s to exit). Anything else (a user's tcpdump) gets SIGTERM first.
+  const daemons = new Set<number>();
+  for (const n of state.nodes) if (n.kind === "frr") for (const p of await frrPidFilePids(n.netns)) daemons.add(p);
+  for (const p of daemons) pids.delete(p);
   pids.delete(process.pid);
-  await terminate([...pids]);
+  await Promise.all([terminate([...daemons], 0), terminate([...pids])]);
 
   // 2. Namespaces: deleting one removes its veth ends (and so the pairs) and bridges.
   const existing = new Set(await listNetns());
@@ -77,7 +81,7 @@ export async function destroyLab(state: LabState): Promise<DestroyReport> {
   return {
     lab: state.name,
     namespaces: existing.size ? namespaces.filter((ns) => existing.has(ns)).length : 0,
-    processes: pids.size,
+    processes: pids.size + daemons.size,
     ms: performance.now() - t0,
   };
 }

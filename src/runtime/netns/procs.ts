@@ -47,8 +47,9 @@ export async function isAlive(pid: number): Promise<boolean> {
   }
 }
 
-/** SIGTERM, wait up to `graceMs` for exit, then SIGKILL what is left. */
+/** SIGTERM, wait up to `graceMs` for exit, then SIGKILL what is left (graceMs 0: SIGKILL at once). */
 export async function terminate(pids: readonly number[], graceMs = 3000): Promise<void> {
+  if (pids.length === 0) return;
   const signal = (list: readonly number[], sig: NodeJS.Signals) => {
     for (const p of list) {
       try {
@@ -58,7 +59,7 @@ export async function terminate(pids: readonly number[], graceMs = 3000): Promis
       }
     }
   };
-  signal(pids, "SIGTERM");
+  if (graceMs > 0) signal(pids, "SIGTERM");
   let left = [...pids];
   const deadline = Date.now() + graceMs;
   while (left.length && Date.now() < deadline) {
