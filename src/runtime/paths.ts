@@ -6,6 +6,8 @@ import path from "node:path";
 export const RUN_ROOT = process.env.WIRELAB_RUN_ROOT ?? "/run/wirelab";
 /** FRR's per-pathspace run directories live under here (`-N NAME` → FRR_RUN/NAME). */
 export const FRR_RUN = "/var/run/frr";
+/** Shared by every ospfd instance on the machine, pathspace or not (FRR 8.4). */
+export const OSPF_GR_FILE = `${FRR_RUN}/ospfd-gr.json`;
 export const NETNS_RUN = "/run/netns";
 export const FRR_BIN = "/usr/lib/frr";
 

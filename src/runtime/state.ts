@@ -28,6 +28,11 @@ export interface LabState {
   /** wirelab pid that did the deploy (a crashed deploy leaves phase=deploying). */
   pid: number;
   nodes: NodeState[];
+  /**
+   * ospfd 8.4 writes graceful-restart state to one file outside the pathspace, shared by all
+   * instances; true when this lab's deploy found none there, so destroy may remove it.
+   */
+  ospfGrFileOurs?: boolean;
   /** The validated model, so inspect/destroy work when the file has changed or is gone. */
   model: Lab;
 }

@@ -1,10 +1,11 @@
 // Linux hosts behind FRR routers, front-panel port names the kernel cannot take, IPv4 and
 // IPv6 end to end, and Linux bridges as shared segments, all deployed for real.
 import assert from "node:assert/strict";
+import { access } from "node:fs/promises";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { bgpRoutes } from "../../src/frr/state.js";
+import { bgpRoutes, ipRoutes, type RibRoute } from "../../src/frr/state.js";
 import { deployLab } from "../../src/runtime/netns/deploy.js";
 import { destroyLab } from "../../src/runtime/netns/destroy.js";
 import { inspectLab } from "../../src/runtime/netns/inspect.js";
@@ -119,5 +120,35 @@ describe("a node whose daemon dies", { skip: skipUnlessRoot }, () => {
     assert.equal(ops2?.daemons.find((d) => d.name === "bgpd")?.alive, false);
     await destroy(lab);
     assert.deepEqual(await waitNoLeftovers(lab), []);
+  });
+});
+
+describe("OSPF from raw config", { skip: skipUnlessRoot }, () => {
+  const lab = "itospf";
+  after(() => destroy(lab));
+
+  test("ospfd runs, loopbacks are learned, and destroy removes the shared GR file it created", async () => {
+    const grBefore = await access("/var/run/frr/ospfd-gr.json").then(
+      () => true,
+      () => false,
+    );
+    await deployLab(await loadTopology(path.join(ROOT, "test/integration/fixtures/ospf.yml")));
+    let route: RibRoute[] | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!route && Date.now() < deadline) {
+      route = (await ipRoutes(`wl_${lab}_r1`, "ipv4"))["10.255.0.2/32"]?.filter((r) => r.protocol === "ospf");
+      if (!route?.length) {
+        route = undefined;
+        await delay(200);
+      }
+    }
+    assert.ok(route, "r1 learned r2's loopback over OSPF");
+    const ping = await inNode(lab, "r1", ["ping", "-c", "1", "-W", "2", "-I", "10.255.0.1", "10.255.0.2"]);
+    assert.equal(ping.code, 0, ping.stdout);
+    await destroy(lab);
+    assert.deepEqual(await waitNoLeftovers(lab), []);
+    if (!grBefore) {
+      await assert.rejects(access("/var/run/frr/ospfd-gr.json"), "the GR file this lab created is gone");
+    }
   });
 });

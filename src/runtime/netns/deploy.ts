@@ -7,7 +7,7 @@ import { checkFrrConfig, formatConfigError } from "../../frr/check.js";
 import { renderFrrConfig } from "../../frr/render.js";
 import type { Lab } from "../../topology/model.js";
 import { runOk } from "../../util/exec.js";
-import { FRR_BIN, nodeDir, stateFile } from "../paths.js";
+import { FRR_BIN, nodeDir, OSPF_GR_FILE, stateFile } from "../paths.js";
 import { type LabState, readState, writeState } from "../state.js";
 import { destroyLab } from "./destroy.js";
 import { ipBatch, listNetns } from "./ip.js";
@@ -185,6 +185,12 @@ export async function deployLab(lab: Lab, opts: DeployOptions = {}): Promise<Dep
     updatedAt: now,
     pid: process.pid,
     nodes: plan.nodes,
+    ospfGrFileOurs: plan.nodes.some((n) => n.daemons.includes("ospfd"))
+      ? !(await access(OSPF_GR_FILE).then(
+          () => true,
+          () => false,
+        ))
+      : undefined,
     model: lab,
   };
   await writeState(state);

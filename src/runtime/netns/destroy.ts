@@ -3,10 +3,10 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../../util/exec.js";
-import { frrDir, labDir, netnsPath, utsFile } from "../paths.js";
+import { frrDir, labDir, netnsPath, OSPF_GR_FILE, utsFile } from "../paths.js";
 import type { LabState } from "../state.js";
 import { ipBatch, listNetns } from "./ip.js";
-import { isAlive, nsInode, pidsByNetns, terminate } from "./procs.js";
+import { anyAlive, isAlive, nsInode, pidsByNetns, terminate } from "./procs.js";
 
 export interface DestroyReport {
   lab: string;
@@ -77,6 +77,9 @@ export async function destroyLab(state: LabState): Promise<DestroyReport> {
   // 4. Run directories: the lab's own and each FRR pathspace's (sockets, pid files).
   await Promise.all(state.nodes.map((n) => rm(frrDir(n.netns), { recursive: true, force: true })));
   await rm(labDir(state.name), { recursive: true, force: true });
+  // The shared ospfd graceful-restart file: ours only if it appeared with this lab, and
+  // removable only when no ospfd at all is left on the machine.
+  if (state.ospfGrFileOurs && !(await anyAlive("ospfd"))) await rm(OSPF_GR_FILE, { force: true });
 
   return {
     lab: state.name,

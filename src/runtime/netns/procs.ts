@@ -75,3 +75,13 @@ export async function terminate(pids: readonly number[], graceMs = 3000): Promis
     }
   }
 }
+
+/** Whether any live process on the machine has this command name (/proc/PID/comm). */
+export async function anyAlive(comm: string): Promise<boolean> {
+  for (const e of await readdir("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    const name = (await readFile(`/proc/${e}/comm`, "utf8").catch(() => "")).trim();
+    if (name === comm && (await isAlive(Number(e)))) return true;
+  }
+  return false;
+}
