@@ -8,6 +8,7 @@ import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
 import { run } from "../../src/util/exec.js";
 import { EXAMPLES, ROOT, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
+import { KILL_POINTS } from "./reliability-figures.js";
 
 const SEED = path.join(EXAMPLES, "seed-ebgp.yml");
 
@@ -89,7 +90,7 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
   });
 
   // kill -9 at several points of a deploy: before namespaces, while cabling, while FRR starts.
-  for (const point of ["state", "namespaces", "daemons"] as const) {
+  for (const point of KILL_POINTS) {
     test(`kill -9 during deploy (${point}) then destroy leaves nothing`, async () => {
       const lab = `k9${point}`;
       const child = spawn(process.execPath, [path.join(ROOT, "bin/wirelab.js"), "deploy", "-t", SEED, "--lab", lab], {

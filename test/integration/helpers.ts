@@ -42,8 +42,11 @@ async function processes(): Promise<{ pid: number; ppid: number; state: string; 
   return out;
 }
 
-/** Everything of lab `lab` still on the machine: namespaces, processes, run dirs, pid files. */
-export async function leftovers(lab: string): Promise<string[]> {
+/**
+ * Everything of lab `lab` still on the machine: namespaces, processes, run dirs, pid files,
+ * and any veth in the host namespace (wirelab never makes one there) except `allowVeths`.
+ */
+export async function leftovers(lab: string, allowVeths: readonly string[] = []): Promise<string[]> {
   const prefix = `wl_${lab}_`;
   const found: string[] = [];
   const ns = await run("ip", ["netns", "list"]);
@@ -62,15 +65,21 @@ export async function leftovers(lab: string): Promise<string[]> {
   const mounts = await readFile("/proc/self/mountinfo", "utf8");
   if (mounts.includes(`/run/wirelab/labs/${lab}/`)) found.push("UTS bind mount still mounted");
   const veth = await run("ip", ["-j", "link", "show", "type", "veth"]);
-  for (const l of JSON.parse(veth.stdout || "[]") as { ifname: string }[]) found.push(`host veth ${l.ifname}`);
+  for (const l of JSON.parse(veth.stdout || "[]") as { ifname: string }[]) {
+    if (!allowVeths.includes(l.ifname)) found.push(`host veth ${l.ifname}`);
+  }
   return found;
 }
 
 /** Waits (polling real state) until the lab has left nothing behind, or returns what is left. */
-export async function waitNoLeftovers(lab: string, timeoutMs = 5000): Promise<string[]> {
+export async function waitNoLeftovers(
+  lab: string,
+  timeoutMs = 5000,
+  allowVeths: readonly string[] = [],
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const left = await leftovers(lab);
+    const left = await leftovers(lab, allowVeths);
     if (!left.length || Date.now() > deadline) return left;
     await delay(100);
   }

@@ -38,6 +38,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       onProgress: progressPrinter(Boolean(flags.json)),
       signal: abort.signal,
       keepOnFailure: flags.keepOnFailure,
+      onLockWait: (h) => process.stderr.write(`  waiting: lab '${lab.name}' is busy (${h.op} by pid ${h.pid})…\n`),
     });
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -19,7 +19,9 @@ export async function destroyCommand(flags: DestroyFlags): Promise<number> {
       if (!flags.all && !flags.json) process.stderr.write(`no lab named '${name}' is deployed; nothing to do\n`);
       continue;
     }
-    const r = await destroyLab(state);
+    const r = await destroyLab(state, {
+      onWait: (op) => process.stderr.write(`  waiting: lab '${name}' is busy (${op})…\n`),
+    });
     reports.push(r);
     if (!flags.json) {
       process.stdout.write(

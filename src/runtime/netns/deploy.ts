@@ -7,9 +7,11 @@ import { checkFrrConfig, formatConfigError } from "../../frr/check.js";
 import { renderFrrConfig } from "../../frr/render.js";
 import type { Lab } from "../../topology/model.js";
 import { runOk } from "../../util/exec.js";
+import { availableMb, checkFit } from "../limits.js";
+import { withLabLock } from "../lock.js";
 import { FRR_BIN, nodeDir, OSPF_GR_FILE, stateFile } from "../paths.js";
 import { type LabState, readState, writeState } from "../state.js";
-import { destroyLab } from "./destroy.js";
+import { teardownLab } from "./destroy.js";
 import { ipBatch, listNetns } from "./ip.js";
 import { buildPlan, type Plan, type Step } from "./plan.js";
 import { type BgpProgress, waitForBgp } from "./ready.js";
@@ -32,6 +34,9 @@ export interface DeployOptions {
   signal?: AbortSignal;
   /** Keep a half-built lab on failure, for debugging (default: roll back). */
   keepOnFailure?: boolean;
+  /** How long to wait for another command on the same lab (default 30 s). */
+  lockWaitMs?: number;
+  onLockWait?: (holder: { op: string; pid: number }) => void;
 }
 
 export interface DeployResult {
@@ -80,6 +85,8 @@ async function preflight(lab: Lab): Promise<void> {
       throw new DeployError(`FRR is not installed (${FRR_BIN}/zebra missing): apt-get install frr`);
     }
   }
+  const fit = checkFit(lab, await availableMb());
+  if (!fit.ok) throw new DeployError(fit.message ?? "lab does not fit");
   const existing = await readState(lab.name);
   if (existing) {
     throw new DeployError(
@@ -161,7 +168,14 @@ async function execute(plan: Plan, opts: DeployOptions): Promise<{ name: string;
   return timings;
 }
 
+/** Deploys the lab, holding its lock (a second command on the same lab waits or fails clearly). */
 export async function deployLab(lab: Lab, opts: DeployOptions = {}): Promise<DeployResult> {
+  return withLabLock(lab.name, { op: "deploy", waitMs: opts.lockWaitMs, onWait: opts.onLockWait }, () =>
+    deployLocked(lab, opts),
+  );
+}
+
+async function deployLocked(lab: Lab, opts: DeployOptions): Promise<DeployResult> {
   const t0 = performance.now();
   await preflight(lab);
   const configs = await renderConfigs(lab);
@@ -216,7 +230,7 @@ export async function deployLab(lab: Lab, opts: DeployOptions = {}): Promise<Dep
       state.phase = "failed";
       await writeState(state).catch(() => {});
     } else {
-      await destroyLab(state).catch(() => {});
+      await teardownLab(state).catch(() => {});
     }
     throw e;
   }

@@ -3,8 +3,9 @@
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../../util/exec.js";
+import { withLabLock } from "../lock.js";
 import { frrDir, labDir, netnsPath, OSPF_GR_FILE, utsFile } from "../paths.js";
-import type { LabState } from "../state.js";
+import { type LabState, readState } from "../state.js";
 import { ipBatch, listNetns } from "./ip.js";
 import { anyAlive, isAlive, nsInode, pidsByNetns, terminate } from "./procs.js";
 
@@ -41,8 +42,24 @@ async function mountPoints(): Promise<Set<string>> {
   return new Set(text.split("\n").map((l) => (l.split(" ")[4] ?? "").replace(/\\040/g, " ")));
 }
 
-/** Removes everything the lab made. Safe to run on a half-built or already half-removed lab. */
-export async function destroyLab(state: LabState): Promise<DestroyReport> {
+/**
+ * Removes everything the lab made, holding the lab's lock (waits for a deploy in progress).
+ * Safe to run on a half-built or already half-removed lab.
+ */
+export async function destroyLab(
+  state: LabState,
+  opts: { onWait?: (op: string) => void } = {},
+): Promise<DestroyReport> {
+  return withLabLock(state.name, { op: "destroy", onWait: (h) => opts.onWait?.(h.op) }, async () => {
+    // Re-read: what we waited for may have changed or removed the lab.
+    const current = await readState(state.name);
+    if (!current) return { lab: state.name, namespaces: 0, processes: 0, ms: 0 };
+    return teardownLab(current);
+  });
+}
+
+/** The teardown itself, without the lock (deploy's rollback already holds it). */
+export async function teardownLab(state: LabState): Promise<DestroyReport> {
   const t0 = performance.now();
   const namespaces = state.nodes.map((n) => n.netns);
 
