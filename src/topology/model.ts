@@ -88,6 +88,8 @@ export interface LinkModel {
   b: PortRef;
   subnet?: string;
   mtu?: number;
+  /** tc conditions on the cable, applied to both ends (each direction). */
+  impairment?: Impairment;
   pos?: SourcePos;
 }
 
@@ -97,6 +99,10 @@ export interface Lab {
   file?: string;
   nodes: NodeModel[];
   links: LinkModel[];
+  /** What the lab must prove (`checks:`), run by `wirelab verify`. */
+  checks?: CheckModel[];
+  /** Named failures (`scenarios:`), run by `wirelab verify --scenario NAME`. */
+  scenarios?: ScenarioModel[];
 }
 
 export function findNode(lab: Lab, name: string): NodeModel | undefined {
@@ -106,4 +112,67 @@ export function findNode(lab: Lab, name: string): NodeModel | undefined {
 /** Finds a port by the user's name or its kernel name. */
 export function findPort(node: NodeModel, name: string): PortModel | undefined {
   return node.ports.find((p) => p.name === name) ?? node.ports.find((p) => p.ifname === name);
+}
+
+// ---- impairments, checks and scenarios --------------------------------------------------
+
+/** Link conditions (tc netem/tbf), per direction. */
+export interface Impairment {
+  delayMs?: number;
+  jitterMs?: number;
+  lossPct?: number;
+  duplicatePct?: number;
+  corruptPct?: number;
+  /** Bits per second. */
+  rateBps?: number;
+}
+
+/** A BGP peer named in a check: matched by any of these addresses. */
+export interface PeerRef {
+  /** As the user wrote it: a node name or an address. */
+  label: string;
+  addresses: string[];
+}
+
+export type CheckSpec =
+  | { type: "ping"; from: string; to: string; target: string; source?: string; expect: "success" | "failure" }
+  | { type: "bgp-session"; node: string; neighbors?: PeerRef[]; expect: "established" | "down" }
+  | {
+      type: "bgp-route";
+      node: string;
+      prefix: string;
+      afi: "ipv4" | "ipv6";
+      nexthop?: string;
+      /** Normalised: ASNs separated by single spaces; "" for a local route. */
+      asPath?: string;
+      best: boolean;
+      expect: "present" | "absent";
+    }
+  | {
+      type: "route";
+      node: string;
+      prefix: string;
+      afi: "ipv4" | "ipv6";
+      via?: string;
+      port?: string;
+      ifname?: string;
+      expect: "present" | "absent";
+    }
+  | { type: "interface"; node: string; port: string; ifname: string; expect: "up" | "down" };
+
+export interface CheckModel {
+  name: string;
+  timeoutMs: number;
+  spec: CheckSpec;
+  pos?: SourcePos;
+}
+
+export type FaultModel = { type: "link-down"; link: number } | { type: "node-stop"; node: string };
+
+export interface ScenarioModel {
+  name: string;
+  description?: string;
+  faults: FaultModel[];
+  checks: CheckModel[];
+  pos?: SourcePos;
 }

@@ -2,6 +2,7 @@
 // `npm run schema`, produces schema/topology.schema.json for editors. Network-level
 // rules that need the whole file (unknown nodes, subnets, BGP peers) live in validate.ts.
 import { z } from "zod";
+import { checksSchema, impairmentSchema, scenariosSchema } from "./checks-schema.js";
 
 /** Lab names become part of namespace and FRR pathspace names: no `_` (our separator), no dots. */
 export const LAB_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
@@ -131,6 +132,7 @@ export const linkSchema = z.union([
       endpoints: z.array(endpoint),
       subnet: z.string().optional().describe("The link's subnet; endpoint addresses must lie inside"),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of both ends"),
+      impairment: impairmentSchema.optional(),
     })
     .strict()
     .describe("Long form: endpoints plus link settings"),
@@ -154,6 +156,8 @@ export const topologySchema = z
       .record(z.string().regex(NODE_NAME), nodeSchema.nullable())
       .describe("Nodes keyed by name (letters, digits, '-' and '_'; at most 63)"),
     links: z.array(linkSchema).optional().describe("Cables: each joins exactly two ports"),
+    checks: checksSchema.optional(),
+    scenarios: scenariosSchema.optional(),
   })
   .strict()
   .describe("A wirelab topology: nodes (FRR routers, Linux hosts, bridges) and the links between their ports");

@@ -118,16 +118,17 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
 });
 
 describe("interrupted deploy", { skip: skipUnlessRoot }, () => {
-  test("SIGTERM during deploy rolls the lab back by itself", async () => {
-    const lab = "sigterm";
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/wirelab.js"), "deploy", "-t", SEED, "--lab", lab], {
-      stdio: "ignore",
+  for (const sig of ["SIGTERM", "SIGINT"] as const)
+    test(`${sig} during deploy rolls the lab back by itself`, async () => {
+      const lab = sig.toLowerCase();
+      const child = spawn(process.execPath, [path.join(ROOT, "bin/wirelab.js"), "deploy", "-t", SEED, "--lab", lab], {
+        stdio: "ignore",
+      });
+      const deadline = Date.now() + 30_000;
+      while (!(await namespaces()).includes(`wl_${lab}_ops1`) && Date.now() < deadline) await delay(2);
+      child.kill(sig);
+      const code = await new Promise((r) => child.once("close", r));
+      assert.notEqual(code, 0, "an interrupted deploy fails");
+      assert.deepEqual(await waitNoLeftovers(lab), [], "rolled back without a destroy");
     });
-    const deadline = Date.now() + 30_000;
-    while (!(await namespaces()).includes(`wl_${lab}_ops1`) && Date.now() < deadline) await delay(2);
-    child.kill("SIGTERM");
-    const code = await new Promise((r) => child.once("close", r));
-    assert.notEqual(code, 0, "an interrupted deploy fails");
-    assert.deepEqual(await waitNoLeftovers(lab), [], "rolled back without a destroy");
-  });
 });

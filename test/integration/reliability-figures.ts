@@ -13,3 +13,6 @@ export const KILL_POINTS = ["state", "namespaces", "daemons"] as const;
 
 /** Property-based cases per property in test/unit/topology-fuzz.test.ts. */
 export const FUZZ_RUNS = 300;
+
+/** Small random valid labs deployed and destroyed by reliability.test.ts. */
+export const RANDOM_LABS = 3;

@@ -5,15 +5,18 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import fc from "fast-check";
+import { stringify } from "yaml";
 import { deployLab } from "../../src/runtime/netns/deploy.js";
 import { destroyLab } from "../../src/runtime/netns/destroy.js";
 import { inspectLab } from "../../src/runtime/netns/inspect.js";
 import { isAlive } from "../../src/runtime/netns/procs.js";
 import { readState } from "../../src/runtime/state.js";
-import { loadTopology } from "../../src/topology/load.js";
+import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { run } from "../../src/util/exec.js";
+import { validTopology } from "../topology-arbitrary.js";
 import { EXAMPLES, ROOT, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
-import { DECOYS } from "./reliability-figures.js";
+import { DECOYS, RANDOM_LABS } from "./reliability-figures.js";
 
 const SEED = path.join(EXAMPLES, "seed-ebgp.yml");
 
@@ -175,5 +178,23 @@ describe("host safety: decoys survive every command", { skip: skipUnlessRoot }, 
     after.links = after.links.filter((l) => !/:(wldecoy|wlbrdecoy)/.test(l));
     const beforeObj = JSON.parse(hostBefore) as { links: string[] };
     assert.deepEqual(after, beforeObj, "host interfaces and routing tables unchanged");
+  });
+});
+
+describe("small random valid topologies", { skip: skipUnlessRoot }, () => {
+  test("deploy and destroy cleanly", async () => {
+    // A fixed seed: the same labs every run, so a failure can be replayed.
+    const samples = fc.sample(validTopology, { numRuns: RANDOM_LABS, seed: 4242 });
+    for (const [i, t] of samples.entries()) {
+      const name = `rrand${i}`;
+      const lab = parseTopology(stringify({ name, nodes: t.nodes, links: t.links }), `random-${i}.yml`);
+      try {
+        const r = await deployLab(lab, { bgpTimeoutMs: 60_000 });
+        assert.equal(r.bgp?.timedOut ?? false, false, `${name}: BGP converged (down: ${r.bgp?.down.join(", ")})`);
+      } finally {
+        await destroy(name);
+      }
+      assert.deepEqual(await waitNoLeftovers(name), [], name);
+    }
   });
 });

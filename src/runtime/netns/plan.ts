@@ -130,7 +130,21 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
   const hostnames: Step[][] = lab.nodes.map((n) => [
     { type: "mkdir", path: nodeDir(name, n.name), frrOwned: n.kind === "frr" },
     { type: "write", path: utsFile(name, n.name), content: "" },
-    { type: "exec", argv: ["unshare", `--uts=${utsFile(name, n.name)}`, "hostname", n.name] },
+    // The kernel takes any node name as hostname; the `hostname` tool refuses `_` and a
+    // trailing `-`. The name travels as an argument, never inside the script text.
+    {
+      type: "exec",
+      argv: [
+        "unshare",
+        `--uts=${utsFile(name, n.name)}`,
+        "--",
+        "sh",
+        "-c",
+        'printf %s "$1" > /proc/sys/kernel/hostname',
+        "sethostname",
+        n.name,
+      ],
+    },
   ]);
 
   const portOf = (node: string, port: string): PortModel => {

@@ -1,0 +1,492 @@
+// The lab as the graph page sees it: one JSON view model with the nodes, each cable with the
+// kernel's truth at both ends (ifindex, peer ifindex, MAC, operstate, qdisc), the BGP sessions
+// with their state, and the prefixes each router announces and receives. Built from the
+// recorded model alone (`modelSnapshot`, for exports of a lab that is not deployed) or from
+// the running lab (`gatherSnapshot`: `ip -j`, `tc`, FRR's JSON). `diffSnapshot` is what the
+// server pushes to open pages.
+import pLimit from "p-limit";
+import { bgpRoutes, parseBgpSummary } from "../frr/state.js";
+import { vtyshJson } from "../frr/vtysh.js";
+import { inspectLab, type PortInspect } from "../runtime/netns/inspect.js";
+import type { LabState } from "../runtime/state.js";
+import type { Lab, NodeModel } from "../topology/model.js";
+import { run } from "../util/exec.js";
+
+export type Family = "ipv4" | "ipv6";
+
+export interface DaemonView {
+  name: string;
+  alive: boolean;
+}
+
+export interface ReceivedPrefix {
+  prefix: string;
+  /** AS path of the best path ("65002 65003"). */
+  aspath: string;
+  nexthop?: string;
+  /** Node the best path came from (peer address when it is not a lab node). */
+  from?: string;
+}
+
+export interface NodeView {
+  name: string;
+  /** frr, linux, bridge, … (the topology's kind). */
+  kind: string;
+  /** running, degraded (a daemon down), missing (namespace gone), or "not deployed". */
+  status: string;
+  netns?: string;
+  asn?: number;
+  routerId?: string;
+  loopback: string[];
+  daemons: DaemonView[];
+  /** The node's ports (user names) in model order. */
+  ports: string[];
+  /** Prefixes this node originates into BGP (best path is local). */
+  announced: string[];
+  /** Best paths learned from peers. */
+  received: ReceivedPrefix[];
+  /** Why FRR could not be read (bgpd not answering, …). */
+  bgpError?: string;
+}
+
+/** One end of a cable, as the kernel sees it. */
+export interface EndView {
+  node: string;
+  /** The user's port name. */
+  port: string;
+  /** Kernel interface name. */
+  ifname: string;
+  netns?: string;
+  ifindex?: number;
+  /** The veth's peer ifindex (`@ifN`, ethtool's peer_ifindex). */
+  peerIfindex?: number;
+  /** Both ends' ifindexes point at each other. */
+  peerOk?: boolean;
+  mac?: string;
+  mtu?: number;
+  /** Kernel operstate: UP, DOWN, LOWERLAYERDOWN, …; MISSING when the interface is gone. */
+  operstate: string;
+  addresses: string[];
+  /** Bridge device the end is enslaved to (bridge nodes). */
+  bridge?: string;
+  /** Non-default queueing disciplines (netem, tbf, …) as tc prints them: "netem … delay 50ms loss 2%". */
+  qdiscs: string[];
+}
+
+export interface CableView {
+  id: string;
+  /** Index of the link in the topology. */
+  index: number;
+  a: EndView;
+  b: EndView;
+  /** up: both ends UP; down: an end is not UP; missing: an end is gone; unknown: not deployed. */
+  state: "up" | "down" | "missing" | "unknown";
+  /** An impairment or shaping qdisc is set on either end. */
+  impaired: boolean;
+  subnet?: string;
+}
+
+/** A BGP session as seen from one of its two routers. */
+export interface SessionHalf {
+  node: string;
+  /** Address this node peers with. */
+  peerAddress: string;
+  remoteAs: number;
+  localAs?: number;
+  /** FRR's state (Established, Active, Connect, Idle, …) or "configured" / "unknown". */
+  state: string;
+  pfxRcd?: number;
+  pfxSnt?: number;
+}
+
+export interface SessionView {
+  id: string;
+  family: Family;
+  /** The two routers (b is undefined for a peer outside the lab). */
+  a: string;
+  b?: string;
+  asA?: number;
+  asB?: number;
+  /** b's address (what a peers with), and a's address (what b peers with). */
+  addressB: string;
+  addressA?: string;
+  halfA?: SessionHalf;
+  halfB?: SessionHalf;
+  /** Established when every half is; otherwise the first half's state that is not. */
+  state: string;
+  established: boolean;
+  /** eBGP (different ASes) or iBGP. */
+  type: "ebgp" | "ibgp";
+}
+
+export interface SnapshotMeta {
+  lab: string;
+  /** The recorded phase (running, deploying, failed), "not deployed" or "destroyed". */
+  phase: string;
+  /** Read from the running lab (true) or only from the topology model (false). */
+  live: boolean;
+  runtime?: string;
+  file?: string;
+}
+
+export interface GraphSnapshot {
+  meta: SnapshotMeta;
+  nodes: Record<string, NodeView>;
+  cables: Record<string, CableView>;
+  sessions: Record<string, SessionView>;
+}
+
+export type Section = "meta" | "nodes" | "cables" | "sessions";
+/** [section, id, new value or null when removed]; meta has id "". */
+export type Change = [Section, string, unknown];
+
+export interface SnapshotDiff {
+  changes: Change[];
+}
+
+// ---- helpers --------------------------------------------------------------------------
+
+export function familyOf(address: string): Family {
+  return address.includes(":") ? "ipv6" : "ipv4";
+}
+
+function bare(cidr: string): string {
+  return cidr.split("/")[0] ?? cidr;
+}
+
+export function cableId(lab: Lab, index: number): string {
+  const l = lab.links[index];
+  if (!l) throw new Error(`no link ${index}`);
+  return `${l.a.node}:${l.a.port}--${l.b.node}:${l.b.port}`;
+}
+
+/** Which lab node owns an address (interfaces and loopbacks), for naming BGP peers. */
+export function addressOwners(lab: Lab): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const n of lab.nodes) {
+    for (const a of n.loopback) owners.set(bare(a), n.name);
+    for (const p of n.ports) for (const a of p.addresses) owners.set(bare(a), n.name);
+  }
+  return owners;
+}
+
+/** The lines of `tc qdisc show` that are not the veth default (noqueue), by device. */
+export function parseQdiscs(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    // qdisc tbf 8006: dev 1 root refcnt 3 rate 10Mbit burst 4Kb lat 400ms
+    const m = /^qdisc (\S+) (\S+) dev (\S+) (root|parent \S+|ingress)(?: refcnt \d+)?\s*(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const [, kind, , dev, where, params] = m;
+    if (!kind || !dev || kind === "noqueue") continue;
+    const text = [kind, where && where !== "root" ? `(${where})` : "", params?.trim()].filter(Boolean).join(" ");
+    out.set(dev, [...(out.get(dev) ?? []), text]);
+  }
+  return out;
+}
+
+function cableState(a: EndView, b: EndView): CableView["state"] {
+  if (a.operstate === "MISSING" || b.operstate === "MISSING") return "missing";
+  return a.operstate === "UP" && b.operstate === "UP" ? "up" : "down";
+}
+
+function kindLabel(n: NodeModel): string {
+  return n.kind;
+}
+
+// ---- sessions ---------------------------------------------------------------------------
+
+/** Pairs the halves of each session (X toward Y with Y toward X, same family, in order). */
+export function pairSessions(halves: SessionHalf[], owners: Map<string, string>): Record<string, SessionView> {
+  const sorted = [...halves].sort((x, y) =>
+    x.node === y.node ? x.peerAddress.localeCompare(y.peerAddress) : x.node.localeCompare(y.node),
+  );
+  const used = new Set<SessionHalf>();
+  const out: Record<string, SessionView> = {};
+  const count = new Map<string, number>();
+  for (const h of sorted) {
+    if (used.has(h)) continue;
+    used.add(h);
+    const family = familyOf(h.peerAddress);
+    const peer = owners.get(h.peerAddress);
+    const other =
+      peer === undefined
+        ? undefined
+        : sorted.find(
+            (o) =>
+              !used.has(o) &&
+              o.node === peer &&
+              owners.get(o.peerAddress) === h.node &&
+              familyOf(o.peerAddress) === family,
+          );
+    if (other) used.add(other);
+    const base = peer === undefined ? `${h.node}~${h.peerAddress}` : `${h.node}~${peer}~${family}`;
+    const n = count.get(base) ?? 0;
+    count.set(base, n + 1);
+    const id = n ? `${base}~${n + 1}` : base;
+    const parts = [h, other].filter((x): x is SessionHalf => x !== undefined);
+    const bad = parts.find((p) => p.state !== "Established");
+    const asA = h.localAs ?? other?.remoteAs;
+    const asB = h.remoteAs || other?.localAs;
+    out[id] = {
+      id,
+      family,
+      a: h.node,
+      b: peer,
+      asA,
+      asB,
+      addressB: h.peerAddress,
+      addressA: other?.peerAddress,
+      halfA: h,
+      halfB: other,
+      state: bad ? bad.state : "Established",
+      established: !bad,
+      type: asA !== undefined && asA === asB ? "ibgp" : "ebgp",
+    };
+  }
+  return out;
+}
+
+function modelHalves(n: NodeModel, state: string): SessionHalf[] {
+  return (n.bgp?.neighbors ?? []).map((nb) => ({
+    node: n.name,
+    peerAddress: nb.address,
+    remoteAs: nb.remoteAs,
+    localAs: n.bgp?.asn,
+    state,
+  }));
+}
+
+// ---- from the model ---------------------------------------------------------------------
+
+function modelEnd(lab: Lab, node: string, port: string): EndView {
+  const p = lab.nodes.find((n) => n.name === node)?.ports.find((x) => x.name === port);
+  return { node, port, ifname: p?.ifname ?? port, operstate: "UNKNOWN", addresses: p?.addresses ?? [], qdiscs: [] };
+}
+
+/** The lab as the topology describes it, nothing read from the machine (exports of any file). */
+export function modelSnapshot(lab: Lab, phase = "not deployed"): GraphSnapshot {
+  const nodes: Record<string, NodeView> = {};
+  for (const n of lab.nodes) {
+    nodes[n.name] = {
+      name: n.name,
+      kind: kindLabel(n),
+      status: phase,
+      asn: n.bgp?.asn,
+      routerId: n.bgp?.routerId,
+      loopback: n.loopback,
+      daemons: [],
+      ports: n.ports.map((p) => p.name),
+      announced: n.bgp?.networks ?? [],
+      received: [],
+    };
+  }
+  const cables: Record<string, CableView> = {};
+  for (const l of lab.links) {
+    const id = cableId(lab, l.index);
+    const a = modelEnd(lab, l.a.node, l.a.port);
+    const b = modelEnd(lab, l.b.node, l.b.port);
+    cables[id] = { id, index: l.index, a, b, state: "unknown", impaired: false, subnet: l.subnet };
+  }
+  const sessions = pairSessions(
+    lab.nodes.flatMap((n) => modelHalves(n, "configured")),
+    addressOwners(lab),
+  );
+  for (const s of Object.values(sessions)) s.established = false;
+  return { meta: { lab: lab.name, phase, live: false, file: lab.file }, nodes, cables, sessions };
+}
+
+// ---- from the running lab ---------------------------------------------------------------
+
+interface RawSummaryAf {
+  routerId?: string;
+  as?: number;
+}
+
+interface FrrRead {
+  asn?: number;
+  routerId?: string;
+  halves: SessionHalf[];
+  announced: string[];
+  received: ReceivedPrefix[];
+  error?: string;
+}
+
+async function readFrr(node: NodeModel, netns: string, owners: Map<string, string>): Promise<FrrRead> {
+  const raw = await vtyshJson<Record<string, RawSummaryAf>>(netns, "show bgp summary json", { timeoutMs: 5000 });
+  const afs = Object.values(raw ?? {}).filter((v) => v && typeof v === "object");
+  const asn = afs.find((v) => typeof v.as === "number")?.as ?? node.bgp?.asn;
+  const routerId = afs.find((v) => typeof v.routerId === "string")?.routerId ?? node.bgp?.routerId;
+  const halves: SessionHalf[] = parseBgpSummary(raw).map((p) => ({
+    node: node.name,
+    peerAddress: p.address,
+    remoteAs: p.remoteAs,
+    localAs: p.localAs ?? asn,
+    state: p.state,
+    pfxRcd: p.pfxRcd,
+    pfxSnt: p.pfxSnt,
+  }));
+  const families = new Set<Family>(["ipv4"]);
+  for (const h of halves) families.add(familyOf(h.peerAddress));
+  for (const n of node.bgp?.networks ?? []) families.add(familyOf(n));
+  const announced: string[] = [];
+  const received: ReceivedPrefix[] = [];
+  for (const afi of families) {
+    const routes = await bgpRoutes(netns, afi);
+    for (const [prefix, paths] of Object.entries(routes)) {
+      const best = paths.find((p) => p.bestpath) ?? paths.find((p) => p.valid);
+      if (!best) continue;
+      if (!best.peerId || best.peerId === "(unspec)") announced.push(prefix);
+      else {
+        const nh = best.nexthops.find((n) => n.used) ?? best.nexthops[0];
+        received.push({ prefix, aspath: best.aspath, nexthop: nh?.ip, from: owners.get(best.peerId) ?? best.peerId });
+      }
+    }
+  }
+  return { asn, routerId, halves, announced, received };
+}
+
+async function readQdiscs(netns: string): Promise<Map<string, string[]>> {
+  const r = await run("tc", ["-n", netns, "qdisc", "show"], { timeoutMs: 5000 });
+  return r.code === 0 ? parseQdiscs(r.stdout) : new Map();
+}
+
+function liveEnd(p: PortInspect | undefined, fallback: EndView, qdiscs: Map<string, string[]> | undefined): EndView {
+  if (!p) return { ...fallback, operstate: "MISSING" };
+  return {
+    node: p.node,
+    port: p.port,
+    ifname: p.ifname,
+    netns: p.netns,
+    ifindex: p.ifindex,
+    peerIfindex: p.peerIfindex,
+    peerOk: p.peerOk,
+    mac: p.mac,
+    mtu: p.mtu,
+    operstate: p.state,
+    addresses: p.addresses,
+    bridge: p.bridge,
+    qdiscs: qdiscs?.get(p.ifname) ?? [],
+  };
+}
+
+export interface GatherOptions {
+  /** Most processes (ip, tc, vtysh) run at once (default 6). */
+  concurrency?: number;
+  /** The lab was destroyed while we watched: report it so. */
+  destroyed?: boolean;
+}
+
+/** Reads the running lab: kernel (ip -j, tc) and FRR (bgp summary and tables). */
+export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}): Promise<GraphSnapshot> {
+  const lab = state.model;
+  const limit = pLimit(opts.concurrency ?? 6);
+  const info = await inspectLab(state);
+  const owners = addressOwners(lab);
+  const present = info.nodes.filter((n) => n.status !== "missing");
+  const qdiscs = new Map<string, Map<string, string[]>>();
+  const frr = new Map<string, FrrRead>();
+  await Promise.all([
+    ...present.map((n) => limit(async () => qdiscs.set(n.name, await readQdiscs(n.netns)))),
+    ...state.nodes
+      .filter((n) => n.daemons.includes("bgpd"))
+      .map((n) =>
+        limit(async () => {
+          const m = lab.nodes.find((x) => x.name === n.name);
+          if (!m) return;
+          try {
+            frr.set(n.name, await readFrr(m, n.netns, owners));
+          } catch (e) {
+            frr.set(n.name, {
+              asn: m.bgp?.asn,
+              routerId: m.bgp?.routerId,
+              halves: modelHalves(m, "unknown"),
+              announced: [],
+              received: [],
+              error: ((e as Error).message ?? String(e)).split("\n")[0],
+            });
+          }
+        }),
+      ),
+  ]);
+
+  const base = modelSnapshot(lab, state.phase);
+  const nodes: Record<string, NodeView> = {};
+  for (const n of info.nodes) {
+    const m = base.nodes[n.name];
+    const f = frr.get(n.name);
+    nodes[n.name] = {
+      name: n.name,
+      kind: m?.kind ?? n.kind,
+      status: n.status,
+      netns: n.netns,
+      asn: f?.asn ?? m?.asn,
+      routerId: f?.routerId ?? m?.routerId,
+      loopback: n.loopback,
+      daemons: n.daemons.map((d) => ({ name: d.name, alive: d.alive })),
+      ports: m?.ports ?? n.ports.map((p) => p.port),
+      announced: f?.announced.sort() ?? [],
+      received: f?.received.sort((x, y) => x.prefix.localeCompare(y.prefix)) ?? [],
+      ...(f?.error ? { bgpError: f.error } : {}),
+    };
+  }
+  const ports = new Map(info.nodes.flatMap((n) => n.ports.map((p) => [`${p.node}:${p.port}`, p] as const)));
+  const cables: Record<string, CableView> = {};
+  for (const c of Object.values(base.cables)) {
+    const a = liveEnd(ports.get(`${c.a.node}:${c.a.port}`), c.a, qdiscs.get(c.a.node));
+    const b = liveEnd(ports.get(`${c.b.node}:${c.b.port}`), c.b, qdiscs.get(c.b.node));
+    cables[c.id] = {
+      ...c,
+      a,
+      b,
+      state: cableState(a, b),
+      impaired: a.qdiscs.length + b.qdiscs.length > 0,
+    };
+  }
+  const sessions = pairSessions(
+    [...frr.values()].flatMap((f) => f.halves),
+    owners,
+  );
+  return {
+    meta: {
+      lab: state.name,
+      phase: opts.destroyed ? "destroyed" : state.phase,
+      live: true,
+      runtime: state.runtime,
+      file: state.file,
+    },
+    nodes,
+    cables,
+    sessions,
+  };
+}
+
+// ---- diffs ------------------------------------------------------------------------------
+
+const SECTIONS: Exclude<Section, "meta">[] = ["nodes", "cables", "sessions"];
+
+/** What changed from `prev` to `next`, entry by entry; undefined when nothing did. */
+export function diffSnapshot(prev: GraphSnapshot, next: GraphSnapshot): SnapshotDiff | undefined {
+  const changes: Change[] = [];
+  if (JSON.stringify(prev.meta) !== JSON.stringify(next.meta)) changes.push(["meta", "", next.meta]);
+  for (const s of SECTIONS) {
+    const a = prev[s] as Record<string, unknown>;
+    const b = next[s] as Record<string, unknown>;
+    for (const [id, v] of Object.entries(b)) if (JSON.stringify(a[id]) !== JSON.stringify(v)) changes.push([s, id, v]);
+    for (const id of Object.keys(a)) if (!(id in b)) changes.push([s, id, null]);
+  }
+  return changes.length ? { changes } : undefined;
+}
+
+/** Applies a diff in place (the page does the same in the browser). */
+export function applyDiff(snap: GraphSnapshot, diff: SnapshotDiff): GraphSnapshot {
+  for (const [section, id, value] of diff.changes) {
+    if (section === "meta") snap.meta = value as SnapshotMeta;
+    else {
+      const map = snap[section] as Record<string, unknown>;
+      if (value === null) delete map[id];
+      else map[id] = value;
+    }
+  }
+  return snap;
+}
