@@ -2,7 +2,8 @@
 // a deploy killed with SIGKILL at several points, then destroyed without leftovers.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readdir } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -69,6 +70,24 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
     const bgp = await wirelab(["exec", "--lab", "clijson", "ops1", "--", "vtysh", "-c", "show ip bgp"]);
     assert.equal(bgp.code, 0, bgp.stderr);
     assert.match(bgp.stdout, /192\.168\.102\.0\/24\s+192\.168\.101\.2\b.*\n?.*65002 65003 i/);
+
+    const cli = await wirelab(["cli", "--lab", "clijson", "ops2"], { input: "show bgp summary\n" });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /ops2# show bgp summary/, "the prompt carries the node's hostname");
+    assert.match(cli.stdout, /local AS number 65002/);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), "wirelab-save-"));
+    try {
+      const save = await wirelab(["save", "--lab", "clijson", "-o", dir]);
+      assert.equal(save.code, 0, save.stderr);
+      const conf = await readFile(path.join(dir, "ops1.conf"), "utf8");
+      assert.match(conf, /^hostname ops1$/m);
+      assert.doesNotMatch(conf, /Building configuration|^hostname (?!ops1$)/m);
+      assert.match(conf, /^router bgp 65001$/m);
+      assert.match(conf, /^ neighbor 192\.168\.101\.2 remote-as 65002$/m);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
 
     const ins = await wirelab(["inspect", "--lab", "clijson", "--json"]);
     assert.equal(ins.code, 0, ins.stderr);

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { vtysh } from "../../frr/vtysh.js";
-import { nsName } from "../../runtime/paths.js";
+import { nodeExecArgv } from "../../runtime/netns/exec.js";
+import { RUN_ROOT } from "../../runtime/paths.js";
+import { runOk } from "../../util/exec.js";
 import { labState } from "../resolve.js";
 
 export interface SaveFlags {
@@ -9,6 +10,28 @@ export interface SaveFlags {
   lab?: string;
   output?: string;
   json?: boolean;
+}
+
+/**
+ * `show running-config` as a loadable frr.conf: without vtysh's banner lines, and with one
+ * hostname line (vtysh adds its own, which inside the node is the node's name again).
+ */
+export function cleanRunningConfig(text: string): string {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => l.startsWith("frr version") || l === "!");
+  const body = start >= 0 ? lines.slice(start) : lines;
+  const seen = new Set<string>();
+  return `${body
+    .filter((l) => {
+      // wirelab's own log line points into the lab's run directory, gone after destroy.
+      if (l.startsWith(`log file ${RUN_ROOT}/`)) return false;
+      if (!l.startsWith("hostname ")) return true;
+      if (seen.has(l)) return false;
+      seen.add(l);
+      return true;
+    })
+    .join("\n")
+    .trimEnd()}\n`;
 }
 
 /** Writes each frr node's running config to DIR/<node>.conf (default: beside the topology). */
@@ -19,9 +42,11 @@ export async function saveCommand(flags: SaveFlags): Promise<number> {
   await mkdir(dir, { recursive: true });
   const saved: { node: string; file: string }[] = [];
   for (const n of state.model.nodes.filter((x) => x.kind === "frr")) {
-    const text = await vtysh(nsName(state.name, n.name), ["show running-config"]);
+    // Inside the node (its hostname namespace), so vtysh's own hostname line is the node's.
+    const [cmd, ...args] = nodeExecArgv(state.name, n, ["vtysh", "-c", "show running-config"]);
+    const text = (await runOk(cmd as string, args)).stdout;
     const file = path.join(dir, `${n.name}.conf`);
-    await writeFile(file, text);
+    await writeFile(file, cleanRunningConfig(text));
     saved.push({ node: n.name, file });
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(saved, null, 2)}\n`);
