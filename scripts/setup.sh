@@ -5,6 +5,7 @@
 #   sudo ./scripts/setup.sh [--quiet] [--no-build]
 #
 #   Debian packages  frr iproute2 iputils-ping ethtool tcpdump procps util-linux
+#                    chromium on Debian (the graph page's browser test)
 #                    (apt-get update + install only when one is missing)
 #   Node.js >= 20 and npm (from the archive only when absent and the archive's is >= 20)
 #   node_modules     npm ci, when missing or older than package-lock.json
@@ -12,6 +13,9 @@
 set -euo pipefail
 
 PACKAGES=(frr iproute2 iputils-ping ethtool tcpdump procps util-linux)
+# The graph page's end-to-end test drives Debian's chromium (/usr/bin/chromium). Ubuntu's
+# chromium package is a snap wrapper: not installed there, and that test says it skipped.
+if grep -qs '^ID=debian' /etc/os-release; then PACKAGES+=(chromium); fi
 NODE_MAJOR_MIN=20
 
 QUIET=0
@@ -21,7 +25,7 @@ for arg in "$@"; do
     -q | --quiet) QUIET=1 ;;
     --no-build) BUILD=0 ;;
     -h | --help)
-      sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)

@@ -2,11 +2,17 @@
 import { Command, CommanderError, Option } from "commander";
 import { DeployError } from "../runtime/netns/deploy.js";
 import { TopologyError } from "../topology/errors.js";
+import { captureCommand } from "./commands/capture.js";
 import { deployCommand } from "./commands/deploy.js";
 import { destroyCommand } from "./commands/destroy.js";
 import { cliCommand, execCommand } from "./commands/exec.js";
+import { generateClosCommand, generateLineCommand } from "./commands/generate.js";
+import { graphCommand } from "./commands/graph.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { linkCommand } from "./commands/link.js";
+import { nodeCommand } from "./commands/node.js";
 import { saveCommand } from "./commands/save.js";
+import { verifyCommand } from "./commands/verify.js";
 import { UsageError } from "./resolve.js";
 
 const topologyOpt = () => new Option("-t, --topology <file>", "topology file (YAML)");
@@ -31,6 +37,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--no-wait", "do not wait for BGP sessions")
     .option("--timeout <seconds>", "how long to wait for BGP sessions", "60")
     .option("--keep-on-failure", "keep a half-built lab for debugging instead of rolling back")
+    .option("--verify", "run the topology's checks after deploy; exit 1 when one fails (the lab stays)")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await deployCommand(flags)));
 
@@ -72,6 +79,100 @@ function program(setCode: (code: number) => void): Command {
     .option("-o, --output <dir>", "directory for the files (default: <lab>-configs beside the topology)")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await saveCommand(flags)));
+
+  p.command("graph")
+    .description("live web view of a lab (cabling and routing); or --export/--format a static view")
+    .addOption(topologyOpt())
+    .addOption(labOpt())
+    .option("--port <n>", "port to serve on (default 7480, or a free port when it is taken)")
+    .option("--host <addr>", "address to bind (default 127.0.0.1; another address only when asked)")
+    .option("--interval <ms>", "how often the lab is read while a page is open", "1000")
+    .option("--read-only", "no actions at all (otherwise cable down/up need the printed token)")
+    .option("--export <file>", "write a static view instead of serving (format from --format or the extension)")
+    .addOption(
+      new Option("--format <format>", "html (self-contained page), mermaid or dot").choices(["html", "mermaid", "dot"]),
+    )
+    .addOption(
+      new Option("--view <view>", "mermaid/dot: which view").choices(["cabling", "routing"]).default("cabling"),
+    )
+    .action(async (flags) => setCode(await graphCommand(flags)));
+
+  const gen = p
+    .command("generate")
+    .description("write a topology file for a standard shape: chain, ring or clos (eBGP, automatic addresses)");
+  const genOpts = (c: Command) =>
+    c
+      .addOption(
+        new Option("--kind <kind>", "frr (eBGP routers) or linux (addresses and forwarding only)").default("frr"),
+      )
+      .option("--name <lab>", "lab name (default from the shape, e.g. chain50)")
+      .option("-o, --output <file>", "write to this file instead of stdout");
+  genOpts(
+    gen.command("chain").description("routers r0 — r1 — … in a line, one AS each").argument("<n>", "number of routers"),
+  ).action(async (n: string, flags) => setCode(await generateLineCommand("chain", n, flags)));
+  genOpts(
+    gen
+      .command("ring")
+      .description("routers r0 — r1 — … — r0 in a ring, one AS each")
+      .argument("<n>", "number of routers"),
+  ).action(async (n: string, flags) => setCode(await generateLineCommand("ring", n, flags)));
+  genOpts(
+    gen
+      .command("clos")
+      .description("leaf-spine fabric: every leaf cabled to every spine, one AS per leaf, optional hosts")
+      .requiredOption("--spines <n>", "number of spines")
+      .requiredOption("--leaves <n>", "number of leaves")
+      .option("--hosts-per-leaf <n>", "Linux hosts on each leaf, with a default route to it", "0")
+      .addOption(
+        new Option("--spine-as <mode>", "spines share one AS, or have one each").choices(["shared", "per-spine"]),
+      ),
+  ).action(async (flags) => setCode(await generateClosCommand(flags)));
+
+  p.command("verify")
+    .description("run the topology's checks against the deployed lab; --scenario breaks it on purpose first")
+    .addOption(topologyOpt())
+    .addOption(labOpt())
+    .option("--scenario <name>", "baseline checks, apply the scenario's faults, its checks, repair, checks again")
+    .option("--junit <file>", "also write the results as JUnit XML (for CI)")
+    .addOption(jsonOpt())
+    .action(async (flags) => setCode(await verifyCommand(flags)));
+
+  p.command("link")
+    .description("cut or restore a cable, or set its conditions: link A:PORT [B:PORT] down|up|set|clear|show")
+    .argument("<args...>", "one or both ends of the cable (node:port), then down, up, set, clear or show")
+    .addOption(topologyOpt())
+    .addOption(labOpt())
+    .option("--delay <time>", "set: one-way delay, each direction (e.g. 20ms)")
+    .option("--jitter <time>", "set: delay variation (e.g. 5ms)")
+    .option("--loss <percent>", "set: packet loss, each direction (e.g. 1%)")
+    .option("--duplicate <percent>", "set: duplicated packets (e.g. 1%)")
+    .option("--corrupt <percent>", "set: corrupted packets (e.g. 0.1%)")
+    .option("--rate <rate>", "set: bandwidth limit (e.g. 10mbit)")
+    .addOption(jsonOpt())
+    .action(async (args: string[], flags) => setCode(await linkCommand(args, flags)));
+
+  p.command("node")
+    .description("a router failure and its return: stop, start or restart a node's FRR daemons")
+    .argument("<node>", "node name")
+    .argument("<action>", "stop, start or restart")
+    .addOption(topologyOpt())
+    .addOption(labOpt())
+    .option("--kill", "stop with SIGKILL, like a crash (peers notice at hold-timer expiry)")
+    .addOption(jsonOpt())
+    .action(async (node: string, action: string, flags) => setCode(await nodeCommand(node, action, flags)));
+
+  p.command("capture")
+    .description("tcpdump on a node's port: live, or to a pcap file for Wireshark (-w)")
+    .argument("<endpoint>", "node:port (your port name)")
+    .argument("[filter...]", "tcpdump filter, e.g. tcp port 179")
+    .addOption(topologyOpt())
+    .addOption(labOpt())
+    .option("-w, --write <file>", "write packets to a pcap file instead of printing them")
+    .option("-c, --count <n>", "stop after this many packets")
+    .option("--duration <seconds>", "stop after this many seconds")
+    .action(async (endpoint: string, filter: string[], flags) =>
+      setCode(await captureCommand(endpoint, filter, flags)),
+    );
 
   return p;
 }

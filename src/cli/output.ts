@@ -34,6 +34,9 @@ export function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
       case "phase-done":
         write(`${tty ? "\r\x1b[K" : ""}  ✓ ${e.label} (${seconds(e.ms)})\n`);
         break;
+      case "note":
+        write(`${tty ? "\r\x1b[K" : ""}  note: ${e.message}\n`);
+        break;
       case "bgp": {
         const p = e.progress;
         const line = `  BGP: ${p.answering}/${p.routers} routers answering, ${p.established}/${p.total} neighbors Established, ${p.synced}/${p.total} initial tables in`;

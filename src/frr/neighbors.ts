@@ -1,6 +1,6 @@
 // BGP neighbors in detail (`show bgp neighbors json`): session state plus End-of-RIB markers,
 // FRR's own signal that a peer's initial table has been sent and received.
-import { vtyshJson } from "./vtysh.js";
+import { vtyJson } from "./vty.js";
 
 interface RawNeighbor {
   remoteAs?: number;
@@ -49,9 +49,12 @@ export function parseBgpNeighbors(json: unknown): BgpNeighbor[] {
     });
 }
 
-/** A node's BGP neighbors; throws when bgpd does not answer. */
+/**
+ * A node's BGP neighbors; throws when bgpd does not answer. Asked on bgpd's own vty socket
+ * (vty.ts), not through a vtysh process: readiness polls every router several times a second.
+ */
 export async function bgpNeighbors(pathspace: string): Promise<BgpNeighbor[]> {
-  return parseBgpNeighbors(await vtyshJson<unknown>(pathspace, "show bgp neighbors json"));
+  return parseBgpNeighbors(await vtyJson<unknown>(pathspace, "bgpd", "show bgp neighbors json"));
 }
 
 /** True when the peer's initial table is in: Established and End-of-RIB received for every family. */

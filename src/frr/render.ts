@@ -133,6 +133,23 @@ export function prepareRawConfig(node: NodeModel): PreparedRaw {
   return { lines, changes };
 }
 
+/**
+ * Lab timers (frr.lab-timers, on unless set to false), rendered under `router bgp` of intent
+ * configs. A lab's routers all start within seconds of each other, unlike a network's:
+ * - coalesce-time: FRR holds a new peer's first UPDATE for 1 s (plus 50 ms per peer) to
+ *   batch peers that come up together; measured here, a session's routes then arrive
+ *   1.1 s after Established instead of 0.05 s. 100 ms still batches the peers a router
+ *   starts with.
+ * - timers connect: after a refused connection (the peer's bgpd not started yet) FRR
+ *   retries after 10 s (datacenter profile; 120 s traditional); 2 s here.
+ * Hold and keepalive (9 s / 3 s) and advertisement-interval 0 come from `frr defaults
+ * datacenter`. FRR's 1 s start timer (Idle -> Connect) cannot be configured.
+ */
+export const LAB_TIMERS = {
+  coalesceMs: Number(process.env.WIRELAB_COALESCE ?? 100),
+  connectRetryS: 2,
+} as const;
+
 function renderBgp(node: NodeModel, bgp: BgpModel): Line[] {
   const out: string[] = [];
   const v4Nets = bgp.networks.filter((p) => !isV6Prefix(p));
@@ -142,10 +159,13 @@ function renderBgp(node: NodeModel, bgp: BgpModel): Line[] {
   out.push(`router bgp ${bgp.asn}`);
   if (bgp.routerId) out.push(` bgp router-id ${bgp.routerId}`);
   if (!(node.frr?.ebgpRequiresPolicy ?? false)) out.push(" no bgp ebgp-requires-policy");
+  const labTimers = node.frr?.labTimers !== false;
+  if (labTimers) out.push(` coalesce-time ${LAB_TIMERS.coalesceMs}`);
   for (const nb of bgp.neighbors) {
     out.push(` neighbor ${nb.address} remote-as ${nb.remoteAs}`);
     const desc = nb.description ? oneLine(nb.description) : nb.node;
     if (desc) out.push(` neighbor ${nb.address} description ${desc}`);
+    if (labTimers) out.push(` neighbor ${nb.address} timers connect ${LAB_TIMERS.connectRetryS}`);
     if (nb.ebgpMultihop !== undefined) out.push(` neighbor ${nb.address} ebgp-multihop ${nb.ebgpMultihop}`);
     if (nb.updateSource) {
       const src = isIP(nb.updateSource) ? nb.updateSource : kernelName(node, nb.updateSource);

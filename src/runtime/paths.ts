@@ -52,6 +52,27 @@ export function vtyshConfigDir(lab: string): string {
   return path.join(labDir(lab), "vtysh");
 }
 
+/** Docker container of a container node: the same name as its namespace. */
+export function containerName(lab: string, node: string): string {
+  return nsName(lab, node);
+}
+
+/**
+ * A container node's mount and PID namespaces, bind-mounted at deploy (its UTS namespace
+ * uses utsFile): `nsenter` with these runs a command inside the container, without a pid.
+ */
+export function mntNsFile(lab: string, node: string): string {
+  return path.join(nodeDir(lab, node), "mnt");
+}
+export function pidNsFile(lab: string, node: string): string {
+  return path.join(nodeDir(lab, node), "pidns");
+}
+
+/** A lab's Docker management network (`management:`). */
+export function mgmtNetworkName(lab: string): string {
+  return `wl_${lab}_mgmt`;
+}
+
 /** The lab a pathspace belongs to (`wl_<lab>_<node>`; lab names have no `_`). */
 export function labOfPathspace(pathspace: string): string | undefined {
   return /^wl_([^_]+)_/.exec(pathspace)?.[1];

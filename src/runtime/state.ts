@@ -14,12 +14,19 @@ export interface NodeState {
   netns: string;
   /** FRR daemons started for this node (frr nodes). */
   daemons: string[];
+  /**
+   * Container nodes (docker runtime): the container, found again by its name and labels.
+   * `netns` then names the container's namespace attached on the host (`ip netns attach`),
+   * or, with a port namespace, the inner namespace the ports were moved into.
+   */
+  container?: { name: string; image: string; portNamespace?: string };
 }
 
 export interface LabState {
   version: 1;
   name: string;
-  runtime: "netns";
+  /** docker when any node is a container (a mixed lab too). */
+  runtime: "netns" | "docker";
   phase: LabPhase;
   /** Topology file the lab was deployed from, if any. */
   file?: string;

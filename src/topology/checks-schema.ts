@@ -58,10 +58,7 @@ const bgpRouteCheck = z
     prefix: z.string().describe("The prefix in the node's BGP table, e.g. 192.168.102.0/24"),
     nexthop: z.string().optional().describe("Next hop of the path"),
     "as-path": asPath.optional(),
-    best: z
-      .boolean()
-      .optional()
-      .describe("true (default): the best path must match; false: any valid path may match"),
+    best: z.boolean().optional().describe("true (default): the best path must match; false: any valid path may match"),
     expect: z.enum(["present", "absent"]).optional().describe("present (default) or absent"),
   })
   .strict();

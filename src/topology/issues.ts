@@ -40,6 +40,12 @@ export function describePath(path: Path): string {
     }
     return rest.length ? `${link} ${fieldPath(rest)}` : link;
   }
+  if (head === "checks" && typeof second === "number") {
+    return rest.length ? `check #${second + 1} ${fieldPath(rest)}` : `check #${second + 1}`;
+  }
+  if (head === "scenarios" && second !== undefined) {
+    return rest.length ? `scenario ${q(String(second))} ${fieldPath(rest)}` : `scenario ${q(String(second))}`;
+  }
   return fieldPath(path);
 }
 

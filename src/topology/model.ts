@@ -61,6 +61,8 @@ export interface FrrOptionsModel {
   ebgpRequiresPolicy: boolean;
   /** Daemons to start, zebra first. */
   daemons: string[];
+  /** false: no lab timers in the rendered BGP config (frr.lab-timers); absent means on. */
+  labTimers?: boolean;
 }
 
 export interface NodeModel {
@@ -79,7 +81,25 @@ export interface NodeModel {
   frr?: FrrOptionsModel;
   /** bridge nodes: the segment subnets. */
   subnets: string[];
+  /** Present when the node runs in a Docker container (runtime docker); absent: a namespace. */
+  container?: ContainerModel;
   pos?: SourcePos;
+}
+
+/** How a container node is run (docker runtime, src/runtime/docker/). */
+export interface ContainerModel {
+  image: string;
+  /** The kind as written when it is a preset of the base kind (e.g. `openswitch`). */
+  preset?: string;
+  /**
+   * Inner network namespace the image keeps its data ports in (the seed's `swns`): wirelab
+   * waits for it inside the container and moves each cabled port there.
+   */
+  portNamespace?: string;
+  /** Who starts the routing daemons: wirelab (exec API) or the image's own init. */
+  init: "wirelab" | "image";
+  /** Command replacing the image's (and, for routers started by wirelab, the keep-alive). */
+  cmd?: string[];
 }
 
 export interface LinkModel {
@@ -103,6 +123,8 @@ export interface Lab {
   checks?: CheckModel[];
   /** Named failures (`scenarios:`), run by `wirelab verify --scenario NAME`. */
   scenarios?: ScenarioModel[];
+  /** Docker management network for the lab's container nodes (`management:`). */
+  management?: { subnet?: string };
 }
 
 export function findNode(lab: Lab, name: string): NodeModel | undefined {

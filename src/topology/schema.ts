@@ -2,7 +2,16 @@
 // `npm run schema`, produces schema/topology.schema.json for editors. Network-level
 // rules that need the whole file (unknown nodes, subnets, BGP peers) live in validate.ts.
 import { z } from "zod";
+import { addressingSchema } from "./addressing.js";
 import { checksSchema, impairmentSchema, scenariosSchema } from "./checks-schema.js";
+import {
+  cmdSchema,
+  imageSchema,
+  kindsSchema,
+  managementSchema,
+  portNamespaceSchema,
+  runtimeSchema,
+} from "./container-schema.js";
 
 /** Lab names become part of namespace and FRR pathspace names: no `_` (our separator), no dots. */
 export const LAB_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
@@ -13,7 +22,7 @@ export const KINDS = ["frr", "linux", "bridge"] as const;
 export type KindName = (typeof KINDS)[number];
 
 /** Any string (validate.ts names unknown kinds); the examples give editors completions. */
-const kindName = z.string().meta({ examples: [...KINDS] });
+const kindName = z.string().meta({ examples: [...KINDS, "openswitch"] });
 
 const cidr = z
   .string()
@@ -87,6 +96,12 @@ const frrOptions = z
       .describe(
         "Keep FRR 8's rule that eBGP routes need a policy. wirelab turns it off by default, as a lab user expects",
       ),
+    "lab-timers": z
+      .boolean()
+      .optional()
+      .describe(
+        "BGP timers for a lab that comes up all at once (default true): coalesce-time 100 and connect-retry 2 s per neighbor; false keeps FRR's",
+      ),
     daemons: z
       .array(z.enum(["zebra", "staticd", "bgpd", "ospfd", "ospf6d", "ripd", "isisd", "bfdd"]))
       .optional()
@@ -110,6 +125,10 @@ export const nodeSchema = z
       .union([z.string(), z.array(z.string())])
       .optional()
       .describe("bridge nodes: the segment's subnet(s); addresses of attached ports must lie inside"),
+    runtime: runtimeSchema.optional(),
+    image: imageSchema.optional(),
+    "port-namespace": portNamespaceSchema.optional(),
+    cmd: cmdSchema.optional(),
   })
   .strict();
 
@@ -148,6 +167,9 @@ export const topologySchema = z
       .object({
         kind: kindName.optional().describe(`Kind of nodes that do not set one: ${KINDS.join(", ")} (default frr)`),
         frr: frrOptions.optional().describe("FRR options for every frr node; a node's own frr settings win"),
+        addressing: addressingSchema.optional(),
+        runtime: runtimeSchema.optional(),
+        image: imageSchema.optional().describe("Docker image of container nodes that set none (nor their kind)"),
       })
       .strict()
       .optional()
@@ -158,6 +180,9 @@ export const topologySchema = z
     links: z.array(linkSchema).optional().describe("Cables: each joins exactly two ports"),
     checks: checksSchema.optional(),
     scenarios: scenariosSchema.optional(),
+    runtime: runtimeSchema.optional(),
+    kinds: kindsSchema.optional(),
+    management: managementSchema.optional(),
   })
   .strict()
   .describe("A wirelab topology: nodes (FRR routers, Linux hosts, bridges) and the links between their ports");

@@ -1,6 +1,8 @@
 // Network-level validation and model building: everything the schema alone cannot say
 // (unknown nodes, ports cabled twice, subnets, BGP peers), each error pointing at the
 // place in the file that causes it. The result is the resolved Lab model.
+
+import { ALL_KINDS, baseKind } from "../kinds/index.js";
 import {
   type Cidr,
   compareIp,
@@ -15,8 +17,11 @@ import {
   parsePrefix,
   sameSubnet,
 } from "./address.js";
+import { allocateAddresses, PoolError } from "./addressing.js";
+import { resolveChecks } from "./checks.js";
 import { q, TopologyError } from "./errors.js";
 import { kernelIfname } from "./ifname.js";
+import { resolveImpairments } from "./impairment.js";
 import { didYouMean } from "./issues.js";
 import type {
   BgpModel,
@@ -29,15 +34,8 @@ import type {
   PortRef,
   StaticRoute,
 } from "./model.js";
-import {
-  KINDS,
-  type KindName,
-  LAB_NAME,
-  type LinkInput,
-  NODE_NAME,
-  type NodeInput,
-  type TopologyInput,
-} from "./schema.js";
+import { applyRuntime } from "./runtime.js";
+import { type KindName, LAB_NAME, type LinkInput, NODE_NAME, type NodeInput, type TopologyInput } from "./schema.js";
 import { orderedKeys, type Path, type PosPart, type SourceInfo } from "./source.js";
 
 type NodeIn = NonNullable<NodeInput>;
@@ -144,10 +142,10 @@ class Builder {
       );
     }
     const defaultKind = input.defaults?.kind;
-    if (defaultKind !== undefined && !isKind(defaultKind)) {
+    if (defaultKind !== undefined && !baseKind(defaultKind)) {
       this.fail(
         ["defaults", "kind"],
-        `unknown kind ${q(defaultKind)} in defaults${didYouMean(defaultKind, KINDS)} (known kinds: ${KINDS.join(", ")})`,
+        `unknown kind ${q(defaultKind)} in defaults${didYouMean(defaultKind, ALL_KINDS)} (known kinds: ${ALL_KINDS.join(", ")})`,
       );
     }
     for (const name of orderedKeys(input.nodes, this.src.keys(["nodes"]))) this.readNode(name);
@@ -158,6 +156,7 @@ class Builder {
     this.cable();
     this.checkKernelNames();
     this.buildSegments();
+    this.autoAddress();
     this.checkAddresses();
 
     const owners = this.addressOwners();
@@ -175,7 +174,11 @@ class Builder {
       model.pos = this.src.pos(l.path);
       return model;
     });
-    return { name: input.name, file: this.src.file, nodes, links };
+    const lab: Lab = { name: input.name, file: this.src.file, nodes, links };
+    resolveImpairments(lab, input, this.src);
+    resolveChecks(lab, input, this.src);
+    applyRuntime(input, this.src, lab);
+    return lab;
   }
 
   // ---- nodes and their interfaces -------------------------------------------------------
@@ -191,13 +194,14 @@ class Builder {
     }
     const raw: NodeIn = this.input.nodes[name] ?? {};
     const kindText = raw.kind ?? this.input.defaults?.kind ?? "frr";
-    if (!isKind(kindText)) {
+    // A preset kind (openswitch) is its base kind (frr) in the model, plus container settings.
+    const kind = baseKind(kindText);
+    if (!kind) {
       this.fail(
         [...path, "kind"],
-        `unknown kind ${q(kindText)} for node ${q(name)}${didYouMean(kindText, KINDS)} (known kinds: ${KINDS.join(", ")})`,
+        `unknown kind ${q(kindText)} for node ${q(name)}${didYouMean(kindText, ALL_KINDS)} (known kinds: ${ALL_KINDS.join(", ")})`,
       );
     }
-    const kind = kindText;
     if (kind !== "frr") {
       for (const field of ["bgp", "config", "frr"] as const) {
         if (raw[field] !== undefined) {
@@ -487,6 +491,82 @@ class Builder {
       if (a.node.kind === "bridge" && b.node.kind === "bridge") parent.set(find(a.node.name), find(b.node.name));
     }
     for (const name of parent.keys()) this.segment.set(name, find(name));
+  }
+
+  /**
+   * `defaults.addressing`: links between two non-bridge ports where neither end has an
+   * address of a family (and no link subnet of it) get a subnet from that family's pool;
+   * routers (frr nodes, and linux nodes with forwarding on) without a loopback address of a
+   * family get one. In link order and node order; written addresses and subnets are never
+   * reused. The result is ordinary addresses, checked below like written ones.
+   */
+  private autoAddress(): void {
+    const settings = this.input.defaults?.addressing;
+    if (!settings) return;
+    const fam = (addrs: Addr[], f: 4 | 6) => addrs.some((a) => a.cidr.family === f);
+    const p2p = this.links.filter((l) => !this.isBridge(l.ports[0].node) && !this.isBridge(l.ports[1].node));
+    const links = p2p.map((l) => {
+      const [a, b] = l.ports;
+      const free = (f: 4 | 6) => !fam(a.addrs, f) && !fam(b.addrs, f) && l.subnet?.family !== f;
+      return { needs4: free(4), needs6: free(6) };
+    });
+    const routers = [...this.nodes.values()].filter(
+      (n) => n.kind === "frr" || (n.kind === "linux" && n.input.forwarding === true),
+    );
+    const taken: Cidr[] = [];
+    for (const n of this.nodes.values()) {
+      taken.push(...n.loopback.map((a) => a.cidr), ...n.subnets);
+      for (const p of n.ports) taken.push(...p.addrs.map((a) => a.cidr));
+    }
+    for (const l of this.links) if (l.subnet) taken.push(l.subnet);
+    let result: ReturnType<typeof allocateAddresses>;
+    try {
+      result = allocateAddresses(settings, {
+        links,
+        routers: routers.map((n) => ({ needs4: !fam(n.loopback, 4), needs6: !fam(n.loopback, 6) })),
+        taken,
+      });
+    } catch (e) {
+      if (e instanceof PoolError) this.fail(["defaults", "addressing", e.field], e.message);
+      throw e;
+    }
+    const add = (list: Addr[], texts: string[], field: string) => {
+      for (const t of texts) {
+        const c = parseInterfaceAddress(t);
+        if (typeof c === "string") throw new Error(`internal: auto address ${t}: ${c}`);
+        list.push({ cidr: c, path: ["defaults", "addressing", field] });
+      }
+    };
+    p2p.forEach((l, i) => {
+      const r = result.links[i];
+      if (!r) return;
+      const v6 = (t: string) => t.includes(":");
+      add(
+        l.ports[0].addrs,
+        r.a.filter((t) => !v6(t)),
+        "p2p",
+      );
+      add(l.ports[0].addrs, r.a.filter(v6), "p2p6");
+      add(
+        l.ports[1].addrs,
+        r.b.filter((t) => !v6(t)),
+        "p2p",
+      );
+      add(l.ports[1].addrs, r.b.filter(v6), "p2p6");
+    });
+    routers.forEach((n, i) => {
+      const lo = result.loopbacks[i] ?? [];
+      add(
+        n.loopback,
+        lo.filter((t) => !t.includes(":")),
+        "loopback",
+      );
+      add(
+        n.loopback,
+        lo.filter((t) => t.includes(":")),
+        "loopback6",
+      );
+    });
   }
 
   private isBridge(name: string): boolean {
@@ -900,16 +980,14 @@ class Builder {
     } else {
       daemons = DAEMON_ORDER.filter((x) => wanted.has(x));
     }
-    return {
+    const options: FrrOptionsModel = {
       profile: o.profile ?? d.profile ?? "datacenter",
       ebgpRequiresPolicy: o["ebgp-requires-policy"] ?? d["ebgp-requires-policy"] ?? false,
       daemons,
     };
+    if ((o["lab-timers"] ?? d["lab-timers"]) === false) options.labTimers = false;
+    return options;
   }
-}
-
-function isKind(s: string): s is KindName {
-  return (KINDS as readonly string[]).includes(s);
 }
 
 /** The address to peer with: the first of the family; for IPv6 a global one before link-local. */

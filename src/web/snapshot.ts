@@ -1,16 +1,17 @@
 // The lab as the graph page sees it: one JSON view model with the nodes, each cable with the
-// kernel's truth at both ends (ifindex, peer ifindex, MAC, operstate, qdisc), the BGP sessions
+// kernel's truth at both ends (ifindex, peer ifindex, MAC, operstate, impairment), the BGP sessions
 // with their state, and the prefixes each router announces and receives. Built from the
 // recorded model alone (`modelSnapshot`, for exports of a lab that is not deployed) or from
 // the running lab (`gatherSnapshot`: `ip -j`, `tc`, FRR's JSON). `diffSnapshot` is what the
 // server pushes to open pages.
+import ipaddr from "ipaddr.js";
 import pLimit from "p-limit";
 import { bgpRoutes, parseBgpSummary } from "../frr/state.js";
 import { vtyshJson } from "../frr/vtysh.js";
 import { inspectLab, type PortInspect } from "../runtime/netns/inspect.js";
 import type { LabState } from "../runtime/state.js";
-import type { Lab, NodeModel } from "../topology/model.js";
-import { run } from "../util/exec.js";
+import { describeImpairment, hasImpairment } from "../topology/impairment.js";
+import type { Impairment, Lab, NodeModel } from "../topology/model.js";
 
 export type Family = "ipv4" | "ipv6";
 
@@ -38,6 +39,8 @@ export interface NodeView {
   asn?: number;
   routerId?: string;
   loopback: string[];
+  /** Bridge nodes: the segment's subnets. */
+  subnets: string[];
   daemons: DaemonView[];
   /** The node's ports (user names) in model order. */
   ports: string[];
@@ -69,8 +72,11 @@ export interface EndView {
   addresses: string[];
   /** Bridge device the end is enslaved to (bridge nodes). */
   bridge?: string;
-  /** Non-default queueing disciplines (netem, tbf, …) as tc prints them: "netem … delay 50ms loss 2%". */
-  qdiscs: string[];
+  /**
+   * tc conditions on this end's egress as the kernel has them (inspect reads tc's netem and
+   * tbf): "delay 50ms ±5ms, loss 1%, rate 10mbit". From the topology when not deployed.
+   */
+  impairment?: string;
 }
 
 export interface CableView {
@@ -81,7 +87,7 @@ export interface CableView {
   b: EndView;
   /** up: both ends UP; down: an end is not UP; missing: an end is gone; unknown: not deployed. */
   state: "up" | "down" | "missing" | "unknown";
-  /** An impairment or shaping qdisc is set on either end. */
+  /** An impairment (netem/tbf) is set on either end. */
   impaired: boolean;
   subnet?: string;
 }
@@ -170,19 +176,16 @@ export function addressOwners(lab: Lab): Map<string, string> {
   return owners;
 }
 
-/** The lines of `tc qdisc show` that are not the veth default (noqueue), by device. */
-export function parseQdiscs(text: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const line of text.split("\n")) {
-    // qdisc tbf 8006: dev 1 root refcnt 3 rate 10Mbit burst 4Kb lat 400ms
-    const m = /^qdisc (\S+) (\S+) dev (\S+) (root|parent \S+|ingress)(?: refcnt \d+)?\s*(.*)$/.exec(line.trim());
-    if (!m) continue;
-    const [, kind, , dev, where, params] = m;
-    if (!kind || !dev || kind === "noqueue") continue;
-    const text = [kind, where && where !== "root" ? `(${where})` : "", params?.trim()].filter(Boolean).join(" ");
-    out.set(dev, [...(out.get(dev) ?? []), text]);
+/** The network of a CIDR address ("192.168.101.1/24" → "192.168.101.0/24"), if it parses. */
+export function networkOf(cidr: string): string | undefined {
+  try {
+    const [ip, len] = ipaddr.parseCIDR(cidr);
+    const net =
+      ip.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+    return `${net.toString()}/${len}`;
+  } catch {
+    return undefined;
   }
-  return out;
 }
 
 function cableState(a: EndView, b: EndView): CableView["state"] {
@@ -259,9 +262,11 @@ function modelHalves(n: NodeModel, state: string): SessionHalf[] {
 
 // ---- from the model ---------------------------------------------------------------------
 
-function modelEnd(lab: Lab, node: string, port: string): EndView {
+function modelEnd(lab: Lab, node: string, port: string, imp: Impairment | undefined): EndView {
   const p = lab.nodes.find((n) => n.name === node)?.ports.find((x) => x.name === port);
-  return { node, port, ifname: p?.ifname ?? port, operstate: "UNKNOWN", addresses: p?.addresses ?? [], qdiscs: [] };
+  const end: EndView = { node, port, ifname: p?.ifname ?? port, operstate: "UNKNOWN", addresses: p?.addresses ?? [] };
+  if (hasImpairment(imp)) end.impairment = describeImpairment(imp);
+  return end;
 }
 
 /** The lab as the topology describes it, nothing read from the machine (exports of any file). */
@@ -275,6 +280,7 @@ export function modelSnapshot(lab: Lab, phase = "not deployed"): GraphSnapshot {
       asn: n.bgp?.asn,
       routerId: n.bgp?.routerId,
       loopback: n.loopback,
+      subnets: n.subnets,
       daemons: [],
       ports: n.ports.map((p) => p.name),
       announced: n.bgp?.networks ?? [],
@@ -284,9 +290,10 @@ export function modelSnapshot(lab: Lab, phase = "not deployed"): GraphSnapshot {
   const cables: Record<string, CableView> = {};
   for (const l of lab.links) {
     const id = cableId(lab, l.index);
-    const a = modelEnd(lab, l.a.node, l.a.port);
-    const b = modelEnd(lab, l.b.node, l.b.port);
-    cables[id] = { id, index: l.index, a, b, state: "unknown", impaired: false, subnet: l.subnet };
+    const a = modelEnd(lab, l.a.node, l.a.port, l.impairment);
+    const b = modelEnd(lab, l.b.node, l.b.port, l.impairment);
+    const subnet = l.subnet ?? networkOf([...a.addresses, ...b.addresses][0] ?? "");
+    cables[id] = { id, index: l.index, a, b, state: "unknown", impaired: hasImpairment(l.impairment), subnet };
   }
   const sessions = pairSessions(
     lab.nodes.flatMap((n) => modelHalves(n, "configured")),
@@ -346,14 +353,9 @@ async function readFrr(node: NodeModel, netns: string, owners: Map<string, strin
   return { asn, routerId, halves, announced, received };
 }
 
-async function readQdiscs(netns: string): Promise<Map<string, string[]>> {
-  const r = await run("tc", ["-n", netns, "qdisc", "show"], { timeoutMs: 5000 });
-  return r.code === 0 ? parseQdiscs(r.stdout) : new Map();
-}
-
-function liveEnd(p: PortInspect | undefined, fallback: EndView, qdiscs: Map<string, string[]> | undefined): EndView {
-  if (!p) return { ...fallback, operstate: "MISSING" };
-  return {
+function liveEnd(p: PortInspect | undefined, fallback: EndView): EndView {
+  if (!p) return { ...fallback, operstate: "MISSING", impairment: undefined };
+  const end: EndView = {
     node: p.node,
     port: p.port,
     ifname: p.ifname,
@@ -366,8 +368,9 @@ function liveEnd(p: PortInspect | undefined, fallback: EndView, qdiscs: Map<stri
     operstate: p.state,
     addresses: p.addresses,
     bridge: p.bridge,
-    qdiscs: qdiscs?.get(p.ifname) ?? [],
   };
+  if (hasImpairment(p.impairment)) end.impairment = describeImpairment(p.impairment);
+  return end;
 }
 
 export interface GatherOptions {
@@ -381,14 +384,13 @@ export interface GatherOptions {
 export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}): Promise<GraphSnapshot> {
   const lab = state.model;
   const limit = pLimit(opts.concurrency ?? 6);
-  const info = await inspectLab(state);
   const owners = addressOwners(lab);
-  const present = info.nodes.filter((n) => n.status !== "missing");
-  const qdiscs = new Map<string, Map<string, string[]>>();
   const frr = new Map<string, FrrRead>();
-  await Promise.all([
-    ...present.map((n) => limit(async () => qdiscs.set(n.name, await readQdiscs(n.netns)))),
-    ...state.nodes
+  // The kernel (inspect: ip, tc) and FRR are read at the same time.
+  const kernel = inspectLab(state);
+  kernel.catch(() => {}); // handled by the await below, after FRR's reads
+  await Promise.all(
+    state.nodes
       .filter((n) => n.daemons.includes("bgpd"))
       .map((n) =>
         limit(async () => {
@@ -408,7 +410,8 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
           }
         }),
       ),
-  ]);
+  );
+  const info = await kernel;
 
   const base = modelSnapshot(lab, state.phase);
   const nodes: Record<string, NodeView> = {};
@@ -423,6 +426,7 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
       asn: f?.asn ?? m?.asn,
       routerId: f?.routerId ?? m?.routerId,
       loopback: n.loopback,
+      subnets: m?.subnets ?? [],
       daemons: n.daemons.map((d) => ({ name: d.name, alive: d.alive })),
       ports: m?.ports ?? n.ports.map((p) => p.port),
       announced: f?.announced.sort() ?? [],
@@ -433,14 +437,14 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
   const ports = new Map(info.nodes.flatMap((n) => n.ports.map((p) => [`${p.node}:${p.port}`, p] as const)));
   const cables: Record<string, CableView> = {};
   for (const c of Object.values(base.cables)) {
-    const a = liveEnd(ports.get(`${c.a.node}:${c.a.port}`), c.a, qdiscs.get(c.a.node));
-    const b = liveEnd(ports.get(`${c.b.node}:${c.b.port}`), c.b, qdiscs.get(c.b.node));
+    const a = liveEnd(ports.get(`${c.a.node}:${c.a.port}`), c.a);
+    const b = liveEnd(ports.get(`${c.b.node}:${c.b.port}`), c.b);
     cables[c.id] = {
       ...c,
       a,
       b,
       state: cableState(a, b),
-      impaired: a.qdiscs.length + b.qdiscs.length > 0,
+      impaired: a.impairment !== undefined || b.impairment !== undefined,
     };
   }
   const sessions = pairSessions(

@@ -222,7 +222,11 @@ describe("two FRR instances configured from rendered frr.conf", { skip }, () => 
   });
 
   test("ib learns ia's prefixes with AS path and next hop", async () => {
-    const v4 = await until("10.0.0.1/32 on ib", async () => (await bgpRoutes(B, "ipv4"))["10.0.0.1/32"]);
+    // Wait for a best path, not just the prefix: under load the route shows before selection.
+    const v4 = await until("10.0.0.1/32 on ib", async () => {
+      const paths = (await bgpRoutes(B, "ipv4"))["10.0.0.1/32"];
+      return paths?.some((p) => p.bestpath) ? paths : undefined;
+    });
     const best = v4.find((p) => p.bestpath);
     assert.ok(best, "a best path");
     assert.equal(best.aspath, "65001");
@@ -230,7 +234,10 @@ describe("two FRR instances configured from rendered frr.conf", { skip }, () => 
       best.nexthops.map((n) => n.ip),
       ["192.168.101.1"],
     );
-    const v6 = await until("2001:db8:a::1/128 on ib", async () => (await bgpRoutes(B, "ipv6"))["2001:db8:a::1/128"]);
+    const v6 = await until("2001:db8:a::1/128 on ib", async () => {
+      const paths = (await bgpRoutes(B, "ipv6"))["2001:db8:a::1/128"];
+      return paths?.some((p) => p.bestpath) ? paths : undefined;
+    });
     const best6 = v6.find((p) => p.bestpath);
     assert.equal(best6?.aspath, "65001");
     assert.ok(best6?.nexthops.some((n) => n.ip === "2001:db8:101::1"));

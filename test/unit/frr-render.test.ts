@@ -138,8 +138,10 @@ log file /run/wirelab/labs/seed/nodes/ops1/frr.log informational
 router bgp 65001
  bgp router-id 192.168.101.1
  no bgp ebgp-requires-policy
+ coalesce-time 100
  neighbor 192.168.101.2 remote-as 65002
  neighbor 192.168.101.2 description ops2
+ neighbor 192.168.101.2 timers connect 2
  !
  address-family ipv4 unicast
   network 192.168.101.0/24

@@ -19,7 +19,10 @@ test("seed-ebgp.yml: the seed's three routers with eBGP intent", async () => {
   const file = example("seed-ebgp.yml");
   const lab = await loadTopology(file);
   const pos = (line: number, col: number) => ({ file, line, col });
-  assert.deepEqual(lab, {
+  // The seed's checks (what it did by eye) are asserted in their own test below.
+  const { checks, ...network } = lab;
+  assert.equal(checks?.length, 4);
+  assert.deepEqual(network, {
     name: "seed-ebgp",
     file,
     nodes: [
@@ -229,4 +232,76 @@ test("intent and raw examples describe the same cabling", async () => {
   const raw = await loadTopology(example("seed-ebgp-raw.yml"));
   const cabling = (lab: Lab) => lab.links.map((l) => [l.a, l.b]);
   assert.deepEqual(cabling(intent), cabling(raw));
+});
+
+test("seed-ebgp.yml: the checks the seed did by eye", async () => {
+  const lab = await loadTopology(example("seed-ebgp.yml"));
+  assert.deepEqual(
+    lab.checks?.map((c) => [c.name, c.timeoutMs, c.spec]),
+    [
+      [
+        "ops1 learns ops3's 192.168.102.0/24 through ops2",
+        30_000,
+        {
+          type: "bgp-route",
+          node: "ops1",
+          prefix: "192.168.102.0/24",
+          afi: "ipv4",
+          best: true,
+          expect: "present",
+          nexthop: "192.168.101.2",
+          asPath: "65002 65003",
+        },
+      ],
+      [
+        "ops1 announces its own 192.168.101.0/24",
+        30_000,
+        {
+          type: "bgp-route",
+          node: "ops1",
+          prefix: "192.168.101.0/24",
+          afi: "ipv4",
+          best: true,
+          expect: "present",
+          asPath: "",
+        },
+      ],
+      ["ops2 BGP sessions Established", 30_000, { type: "bgp-session", node: "ops2", expect: "established" }],
+      [
+        "ops1 pings ops3 across ops2",
+        30_000,
+        { type: "ping", from: "ops1", to: "192.168.102.2", target: "192.168.102.2", expect: "success" },
+      ],
+    ],
+  );
+});
+
+test("square-ebgp.yml: four routers, checks and two failure scenarios", async () => {
+  const lab = await loadTopology(example("square-ebgp.yml"));
+  assert.deepEqual(
+    lab.nodes.map((n) => [n.name, n.bgp?.asn, n.bgp?.neighbors.map((x) => x.node)]),
+    [
+      ["r1", 65001, ["r2", "r4"]],
+      ["r2", 65002, ["r1", "r3"]],
+      ["r3", 65003, ["r2", "r4"]],
+      ["r4", 65004, ["r3", "r1"]],
+    ],
+  );
+  assert.equal(lab.checks?.length, 4);
+  assert.deepEqual(
+    lab.scenarios?.map((s) => [s.name, s.faults]),
+    [
+      ["cut-r1-r2", [{ type: "link-down", link: 0 }]],
+      ["stop-r2", [{ type: "node-stop", node: "r2" }]],
+    ],
+  );
+  const ping = lab.checks?.find((c) => c.spec.type === "ping")?.spec;
+  assert.deepEqual(ping, {
+    type: "ping",
+    from: "r1",
+    to: "10.0.0.2",
+    target: "r2",
+    source: "10.0.0.1",
+    expect: "success",
+  });
 });

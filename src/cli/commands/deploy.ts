@@ -3,6 +3,7 @@ import { buildPlan, renderPlan } from "../../runtime/netns/plan.js";
 import { nsName } from "../../runtime/paths.js";
 import { progressPrinter, seconds, table } from "../output.js";
 import { loadLab } from "../resolve.js";
+import { renderReport, verifyDeployed } from "./verify.js";
 
 export interface DeployFlags {
   topology?: string;
@@ -12,13 +13,19 @@ export interface DeployFlags {
   wait?: boolean;
   timeout?: string;
   keepOnFailure?: boolean;
+  verify?: boolean;
 }
 
 export async function deployCommand(flags: DeployFlags): Promise<number> {
   const lab = await loadLab(flags);
   if (flags.dryRun) {
     // Configs are rendered and checked by FRR's parser even in a dry run.
-    process.stdout.write(renderPlan(buildPlan(lab, await renderConfigs(lab))));
+    const configs = await renderConfigs(lab);
+    let plan = buildPlan(lab, configs);
+    if (lab.nodes.some((n) => n.container)) {
+      plan = (await import("../../runtime/docker/deploy.js")).dockerizePlan(lab, plan, configs, { dryRun: true });
+    }
+    process.stdout.write(renderPlan(plan));
     return 0;
   }
   const abort = new AbortController();
@@ -40,12 +47,14 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       keepOnFailure: flags.keepOnFailure,
       onLockWait: (h) => process.stderr.write(`  waiting: lab '${lab.name}' is busy (${h.op} by pid ${h.pid})…\n`),
     });
+    // --verify: the topology's checks right after deploy (JSON: one document with both).
+    const verifiedJson = flags.verify && flags.json ? await verifyDeployed(lab, true) : undefined;
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(verifiedJson ? { ...result, verify: verifiedJson } : result, null, 2)}\n`);
     } else {
       const rows = lab.nodes.map((n) => [
         n.name,
-        n.kind,
+        n.container ? `${n.container.preset ?? n.kind} (docker)` : n.kind,
         nsName(lab.name, n.name),
         n.ports
           .filter((p) => p.peer)
@@ -64,7 +73,10 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
         `Lab '${lab.name}' deployed: ${result.nodes} nodes, ${result.links} links in ${seconds(result.ms)}.\nNext: wirelab exec --lab ${lab.name} NODE -- vtysh -c "show ip bgp"\n`,
       );
     }
-    return result.bgp?.timedOut ? 3 : 0;
+    const verified = flags.verify && !flags.json ? await verifyDeployed(lab, false) : undefined;
+    if (verified) process.stdout.write(renderReport(verified));
+    if (result.bgp?.timedOut) return 3;
+    return (verifiedJson ?? verified)?.pass === false ? 1 : 0;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

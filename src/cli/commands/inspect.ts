@@ -1,5 +1,6 @@
 import { inspectLab, type LabInspect } from "../../runtime/netns/inspect.js";
 import { listLabs, readState } from "../../runtime/state.js";
+import { describeImpairment } from "../../topology/impairment.js";
 import { table } from "../output.js";
 import { labState } from "../resolve.js";
 
@@ -24,11 +25,41 @@ function renderLab(info: LabInspect): string {
       ]),
     ),
   );
-  const ports = info.nodes.flatMap((n) => n.ports);
-  if (ports.length) {
+  const containers = info.nodes.filter((n) => n.container);
+  if (containers.length) {
+    const mgmt = containers.some((n) => n.container?.mgmt);
     out.push(
       table(
-        ["port", "ifname", "ifindex", "peer ifindex", "peer", "mac", "state", "addresses"],
+        ["node", "container", "image", "state", "pid", "port namespace", ...(mgmt ? ["management"] : [])],
+        containers.map((n) => [
+          n.name,
+          n.container?.name,
+          n.container?.image,
+          n.container?.state,
+          n.container?.pid,
+          n.container?.portNamespace ?? "",
+          ...(mgmt ? [n.container?.mgmt ?? ""] : []),
+        ]),
+      ),
+    );
+  }
+  const ports = info.nodes.flatMap((n) => n.ports);
+  if (ports.length) {
+    // The impairment column only when a cable has one (tc netem/tbf).
+    const impaired = ports.some((p) => p.impairment);
+    out.push(
+      table(
+        [
+          "port",
+          "ifname",
+          "ifindex",
+          "peer ifindex",
+          "peer",
+          "mac",
+          "state",
+          "addresses",
+          ...(impaired ? ["impairment"] : []),
+        ],
         ports.map((p) => [
           `${p.node}:${p.port}`,
           p.ifname,
@@ -38,6 +69,7 @@ function renderLab(info: LabInspect): string {
           p.mac,
           p.state,
           p.addresses.join(" "),
+          ...(impaired ? [p.impairment ? describeImpairment(p.impairment) : ""] : []),
         ]),
       ),
     );

@@ -14,6 +14,10 @@ export interface DestroyReport {
   namespaces: number;
   processes: number;
   ms: number;
+  /** Containers removed (docker runtime). */
+  containers?: number;
+  /** Something not removed, e.g. containers while no Docker daemon answered. */
+  warning?: string;
 }
 
 /** Pids from a pathspace's pid files whose command line really names that pathspace. */
@@ -63,6 +67,12 @@ export async function teardownLab(state: LabState): Promise<DestroyReport> {
   const t0 = performance.now();
   const namespaces = state.nodes.map((n) => n.netns);
 
+  // 0. Container nodes (docker runtime): the lab's containers and networks, by label.
+  const docker =
+    state.runtime === "docker" || state.nodes.some((n) => n.container)
+      ? await (await import("../docker/destroy.js")).teardownDocker(state)
+      : undefined;
+
   // 1. Every process living in one of the lab's namespaces, and FRR daemons by pid file.
   const inodes = new Map<string, number>();
   for (const ns of namespaces) {
@@ -103,5 +113,6 @@ export async function teardownLab(state: LabState): Promise<DestroyReport> {
     namespaces: existing.size ? namespaces.filter((ns) => existing.has(ns)).length : 0,
     processes: pids.size + daemons.size,
     ms: performance.now() - t0,
+    ...(docker ? { containers: docker.containers, warning: docker.warning } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // Running commands inside a node: its network namespace and its hostname (UTS) namespace.
 import type { NodeModel } from "../../topology/model.js";
-import { netnsPath, nsName, utsFile, vtyshConfigDir } from "../paths.js";
+import { mntNsFile, netnsPath, nsName, pidNsFile, utsFile, vtyshConfigDir } from "../paths.js";
 
 /**
  * The argv that runs `cmd` inside a node. `vtysh` is pointed at the node's own FRR instance
@@ -10,6 +10,20 @@ export function nodeExecArgv(lab: string, node: NodeModel, cmd: readonly string[
   const ns = nsName(lab, node.name);
   const mapped = new Map(node.ports.filter((p) => p.name !== p.ifname).map((p) => [p.name, p.ifname]));
   const args = cmd.map((a) => mapped.get(a) ?? a);
+  if (node.container) {
+    // A container node (docker runtime): its network namespace (where its ports are), and the
+    // container's hostname, mount and PID namespaces bound at deploy: the command runs in the
+    // image's file system, and vtysh there is the image's, talking to the container's FRR.
+    return [
+      "nsenter",
+      `--net=${netnsPath(ns)}`,
+      `--uts=${utsFile(lab, node.name)}`,
+      `--mount=${mntNsFile(lab, node.name)}`,
+      `--pid=${pidNsFile(lab, node.name)}`,
+      "--",
+      ...args,
+    ];
+  }
   if (args[0] === "vtysh" && !args.includes("-N")) args.splice(1, 0, "-N", ns, "--config_dir", vtyshConfigDir(lab));
   return ["nsenter", `--net=${netnsPath(ns)}`, `--uts=${utsFile(lab, node.name)}`, "--", ...args];
 }

@@ -2,8 +2,10 @@
 // `ip addr` detective work (which veth end is which, peer ifindex) done for the user.
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import type { Impairment } from "../../topology/model.js";
 import { frrDir } from "../paths.js";
 import type { LabState } from "../state.js";
+import { readImpairments } from "./impair.js";
 import { ipJson, listNetns } from "./ip.js";
 import { isAlive } from "./procs.js";
 
@@ -42,6 +44,8 @@ export interface PortInspect {
   addresses: string[];
   alias?: string;
   bridge?: string;
+  /** tc conditions on this end's egress (delay, loss, rate, …), as the kernel has them. */
+  impairment?: Impairment;
 }
 
 export interface DaemonInspect {
@@ -59,6 +63,22 @@ export interface NodeInspect {
   daemons: DaemonInspect[];
   loopback: string[];
   ports: PortInspect[];
+  /** Container nodes (docker runtime): the container as Docker reports it. */
+  container?: ContainerInspect;
+}
+
+export interface ContainerInspect {
+  name: string;
+  id?: string;
+  image: string;
+  /** Docker's state: running, exited, … or missing. */
+  state: string;
+  /** Host pid of the container's PID 1. */
+  pid?: number;
+  /** Inner namespace holding the ports (port-namespace). */
+  portNamespace?: string;
+  /** Address on the lab's management network (`management:`), e.g. 172.18.0.2/16. */
+  mgmt?: string;
 }
 
 export interface LabInspect {
@@ -90,11 +110,13 @@ function addrs(i: IpAddrJson | undefined): string[] {
 export async function inspectLab(state: LabState): Promise<LabInspect> {
   const present = new Set(await listNetns());
   const kernel = new Map<string, Map<string, IpAddrJson>>();
+  const impairments = new Map<string, Map<string, Impairment>>();
   await Promise.all(
     state.nodes.map(async (n) => {
       if (!present.has(n.netns)) return;
       const list = await ipJson<IpAddrJson[]>(["-d", "addr", "show"], n.netns).catch(() => [] as IpAddrJson[]);
       kernel.set(n.name, new Map(list.map((i) => [i.ifname, i])));
+      impairments.set(n.name, await readImpairments(n.netns));
     }),
   );
 
@@ -125,6 +147,7 @@ export async function inspectLab(state: LabState): Promise<LabInspect> {
           addresses: addrs(i),
           alias: i?.ifalias,
           bridge: i?.master,
+          impairment: impairments.get(n.name)?.get(p.ifname),
         };
       });
       const status: NodeInspect["status"] = !k ? "missing" : daemons.every((d) => d.alive) ? "running" : "degraded";
@@ -139,5 +162,14 @@ export async function inspectLab(state: LabState): Promise<LabInspect> {
       };
     }),
   );
-  return { name: state.name, phase: state.phase, file: state.file, createdAt: state.createdAt, nodes };
+  const info: LabInspect = {
+    name: state.name,
+    phase: state.phase,
+    file: state.file,
+    createdAt: state.createdAt,
+    nodes,
+  };
+  // Container nodes: daemons and status from the container itself (docker runtime).
+  if (state.nodes.some((n) => n.container)) await (await import("../docker/inspect.js")).inspectContainers(state, info);
+  return info;
 }

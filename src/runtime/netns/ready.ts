@@ -2,6 +2,7 @@
 // has sent its End-of-RIB for each family (its initial table is in), and the prefix counts
 // did not move between two polls (later updates that ride behind the first ones).
 import { setTimeout as delay } from "node:timers/promises";
+import pLimit from "p-limit";
 import { type BgpNeighbor, bgpNeighbors, initialSyncDone } from "../../frr/neighbors.js";
 import type { Lab } from "../../topology/model.js";
 import { nsName } from "../paths.js";
@@ -40,12 +41,20 @@ export async function waitForBgp(
   const routers = lab.nodes.filter((n) => n.kind === "frr" && n.frr?.daemons.includes("bgpd"));
   const t0 = performance.now();
   let previous = "";
+  // A bounded number of routers asked at once: file descriptors stay constant per lab size.
+  const limit = pLimit(32);
   for (;;) {
     const results = await Promise.all(
-      routers.map(async (n) => ({
-        node: n.name,
-        peers: await bgpNeighbors(nsName(lab.name, n.name)).catch(() => null),
-      })),
+      routers.map((n) =>
+        limit(async () => ({
+          node: n.name,
+          // Container routers are asked through their own vtysh (docker runtime).
+          peers: await (n.container
+            ? import("../docker/deploy.js").then((d) => d.containerBgpNeighbors(lab.name, n))
+            : bgpNeighbors(nsName(lab.name, n.name))
+          ).catch(() => null),
+        })),
+      ),
     );
     const p: BgpProgress = {
       established: 0,

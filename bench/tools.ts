@@ -1,0 +1,311 @@
+// The three contenders of `npm run bench`, each driven the way a user would run it:
+// wirelab through its CLI, the raw floor and Mininet through the peer scripts beside the
+// repository (../shared/bench/, run as they are). Every run is cleaned up, also on failure.
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { vtyJson } from "../src/frr/vty.js";
+import { loadTopology } from "../src/topology/load.js";
+import type { Lab } from "../src/topology/model.js";
+import { run } from "../src/util/exec.js";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The peer scripts: beside the repository, as CI lays it out. */
+export const PEERS = path.resolve(ROOT, "../shared/bench");
+const STATS = path.join(ROOT, "bench/wirelab-stats.mjs");
+
+export interface PeerResult {
+  tool: string;
+  nodes: number;
+  build_s: number;
+  converge_s: number | null;
+  stop_s: number;
+}
+
+/** One wirelab CLI run: wall time from spawn to exit, its own time (main()), peak RSS. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+  ownMs: number;
+  maxRssKb: number;
+}
+
+export interface Phase {
+  name: string;
+  ms: number;
+}
+
+export interface WirelabBuild {
+  lab: string;
+  deploy: CliRun;
+  phases: Phase[];
+  destroy: CliRun;
+}
+
+let scratch: string | undefined;
+async function scratchDir(): Promise<string> {
+  scratch ??= await mkdtemp(path.join(os.tmpdir(), "wirelab-bench-"));
+  return scratch;
+}
+
+export async function removeScratch(): Promise<void> {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+}
+
+/** Runs `wirelab ARGS` through bench/wirelab-stats.mjs. */
+export async function wirelab(args: string[], timeoutMs = 600_000): Promise<CliRun> {
+  const stats = path.join(await scratchDir(), `stats-${process.pid}-${Date.now()}.json`);
+  const t0 = performance.now();
+  const r = await run(process.execPath, [STATS, ...args], {
+    env: { ...process.env, WIRELAB_BENCH_STATS: stats },
+    timeoutMs,
+  });
+  const wallMs = performance.now() - t0;
+  const s = JSON.parse(await readFile(stats, "utf8").catch(() => "{}")) as { mainMs?: number; maxRssKb?: number };
+  await rm(stats, { force: true });
+  return { ...r, wallMs, ownMs: s.mainMs ?? wallMs, maxRssKb: s.maxRssKb ?? 0 };
+}
+
+function must(r: CliRun, what: string): CliRun {
+  if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 2000)}`);
+  return r;
+}
+
+/** Writes a generated topology and returns its path and model. */
+export async function generate(args: string[], name: string): Promise<{ file: string; lab: Lab }> {
+  const file = path.join(await scratchDir(), `${name}.yml`);
+  must(await wirelab(["generate", ...args, "--name", name, "-o", file]), `wirelab generate ${args.join(" ")}`);
+  return { file, lab: await loadTopology(file) };
+}
+
+/** Removes a lab of ours if a previous, interrupted run left it. */
+export async function destroyIfLeft(name: string): Promise<void> {
+  if (existsSync(`/run/wirelab/labs/${name}/state.json`)) await wirelab(["destroy", "--lab", name]);
+}
+
+function phasesOf(deploy: CliRun): Phase[] {
+  const r = JSON.parse(deploy.stdout) as { phases?: Phase[] };
+  return r.phases ?? [];
+}
+
+/** Deploys a topology file and destroys it again; both timed. */
+export async function wirelabBuild(file: string, name: string, opts: { whileUp?: () => Promise<void> } = {}) {
+  await destroyIfLeft(name);
+  try {
+    const deploy = must(await wirelab(["deploy", "-t", file, "--json", "--timeout", "300"]), `wirelab deploy ${name}`);
+    if (opts.whileUp) await opts.whileUp();
+    const destroy = must(await wirelab(["destroy", "--lab", name, "--json"]), `wirelab destroy ${name}`);
+    return { lab: name, deploy, phases: phasesOf(deploy), destroy } satisfies WirelabBuild;
+  } finally {
+    await destroyIfLeft(name);
+  }
+}
+
+/** The last JSON line a peer script printed. */
+function peerJson(stdout: string, what: string): PeerResult {
+  const line = stdout
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`${what}: no JSON result in its output: ${stdout.slice(-500)}`);
+  // raw_chain.sh's numbers come from bc, which drops the leading zero (".178"): not JSON.
+  return JSON.parse(line.replace(/([:\s])(-?)\.(\d)/g, "$1$20.$3")) as PeerResult;
+}
+
+/** Runs a peer script as it is (its own interpreter line). */
+export async function peer(tool: "raw" | "mininet", n: number, frr: boolean): Promise<PeerResult> {
+  const script = path.join(PEERS, tool === "raw" ? "raw_chain.sh" : "mininet_chain.py");
+  const r = await run(script, [String(n), ...(frr ? ["--frr"] : [])], { timeoutMs: 900_000 });
+  if (r.code !== 0) {
+    throw new Error(
+      `${path.basename(script)} ${n}${frr ? " --frr" : ""} failed (exit ${r.code}): ${r.stderr.slice(-1500)}`,
+    );
+  }
+  return peerJson(r.stdout, path.basename(script));
+}
+
+/** Where wirelab's far end of a chain is: r(N-1)'s address on its last link, as the peers ping. */
+export function farEnd(lab: Lab): string {
+  const last = lab.nodes[lab.nodes.length - 1];
+  const port = last?.ports.find((p) => p.name === "e1");
+  const addr = port?.addresses.find((a) => !a.includes(":"));
+  if (!last || !addr) throw new Error("chain without a far end");
+  return addr.split("/")[0] as string;
+}
+
+async function routeKnown(pathspace: string, address: string): Promise<boolean> {
+  try {
+    const rib = await vtyJson<Record<string, unknown[]>>(pathspace, "zebra", `show ip route ${address} json`);
+    return Object.values(rib).some((v) => Array.isArray(v) && v.length > 0);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * FRR chain to end-to-end reachability: deploy (which waits for BGP), and meanwhile watch
+ * r0: as soon as its zebra has a route to the far end, ping it (asking zebra's socket costs
+ * nothing, pinging in a tight loop would take CPU from the lab coming up). Reachable = the
+ * first ping that comes back; time from the deploy command's start.
+ */
+export async function wirelabReach(file: string, lab: Lab, whileUp?: () => Promise<void>) {
+  await destroyIfLeft(lab.name);
+  const far = farEnd(lab);
+  const ps = `wl_${lab.name}_r0`;
+  const t0 = performance.now();
+  let reachedMs: number | undefined;
+  let stop = false;
+  const watcher = (async () => {
+    while (!stop && reachedMs === undefined) {
+      if (existsSync(`/var/run/frr/${ps}/zebra.vty`) && (await routeKnown(ps, far))) {
+        const r = await run("nsenter", [`--net=/run/netns/${ps}`, "--", "ping", "-c", "1", "-W", "1", far]);
+        if (r.code === 0) reachedMs = performance.now() - t0;
+      }
+      await delay(50);
+    }
+  })();
+  try {
+    const deploy = must(
+      await wirelab(["deploy", "-t", file, "--json", "--timeout", "300"]),
+      `wirelab deploy ${lab.name}`,
+    );
+    const deadline = performance.now() + 120_000;
+    while (reachedMs === undefined && performance.now() < deadline) await delay(20);
+    stop = true;
+    await watcher;
+    if (reachedMs === undefined) throw new Error(`${lab.name}: r0 never reached ${far}`);
+    if (whileUp) await whileUp();
+    const destroy = must(await wirelab(["destroy", "--lab", lab.name, "--json"]), `wirelab destroy ${lab.name}`);
+    // Own time, as the peers count theirs: without Node's start and module loading.
+    const startup = deploy.wallMs - deploy.ownMs;
+    return { deploy, destroy, phases: phasesOf(deploy), reachWallMs: reachedMs, reachOwnMs: reachedMs - startup };
+  } finally {
+    stop = true;
+    await watcher;
+    await destroyIfLeft(lab.name);
+  }
+}
+
+/**
+ * Clos convergence: time from the deploy command's start until every router's zebra has
+ * every router's loopback (show ip route json on zebra's socket, all routers every 100 ms).
+ * Memory of each router's daemons is read once converged.
+ */
+export async function wirelabClos(file: string, lab: Lab) {
+  await destroyIfLeft(lab.name);
+  const routers = lab.nodes.filter((n) => n.kind === "frr");
+  const loopbacks = routers.flatMap((n) => n.loopback.filter((a) => !a.includes(":")));
+  const done = new Set<string>();
+  const t0 = performance.now();
+  let convergedMs: number | undefined;
+  let stop = false;
+  const watcher = (async () => {
+    while (!stop && convergedMs === undefined) {
+      for (const n of routers) {
+        if (done.has(n.name)) continue;
+        const ps = `wl_${lab.name}_${n.name}`;
+        if (!existsSync(`/var/run/frr/${ps}/zebra.vty`)) continue;
+        const rib = await vtyJson<Record<string, unknown>>(ps, "zebra", "show ip route json").catch(() => ({}));
+        if (loopbacks.every((l) => l in rib)) done.add(n.name);
+      }
+      if (done.size === routers.length) convergedMs = performance.now() - t0;
+      else await delay(100);
+    }
+  })();
+  try {
+    const deploy = must(
+      await wirelab(["deploy", "-t", file, "--json", "--timeout", "300"]),
+      `wirelab deploy ${lab.name}`,
+    );
+    const deadline = performance.now() + 180_000;
+    while (convergedMs === undefined && performance.now() < deadline) await delay(50);
+    stop = true;
+    await watcher;
+    if (convergedMs === undefined) {
+      throw new Error(`${lab.name}: ${routers.length - done.size} routers never had every loopback`);
+    }
+    const memory = await routerMemory(lab);
+    const destroy = must(await wirelab(["destroy", "--lab", lab.name, "--json"]), `wirelab destroy ${lab.name}`);
+    return { deploy, destroy, phases: phasesOf(deploy), convergedMs, memory, routers: routers.length };
+  } finally {
+    stop = true;
+    await watcher;
+    await destroyIfLeft(lab.name);
+  }
+}
+
+export interface NodeMemory {
+  node: string;
+  daemons: string[];
+  rssKb: number;
+  pssKb: number;
+}
+
+async function procKb(pid: number, file: string, key: string): Promise<number> {
+  const text = await readFile(`/proc/${pid}/${file}`, "utf8").catch(() => "");
+  return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+}
+
+/** RSS and PSS of each router's FRR daemons (pid files of its pathspace). */
+export async function routerMemory(lab: Lab): Promise<NodeMemory[]> {
+  const out: NodeMemory[] = [];
+  for (const n of lab.nodes.filter((x) => x.kind === "frr")) {
+    const dir = `/var/run/frr/wl_${lab.name}_${n.name}`;
+    const m: NodeMemory = { node: n.name, daemons: [], rssKb: 0, pssKb: 0 };
+    for (const f of (await readdir(dir).catch(() => [] as string[])).filter((x) => x.endsWith(".pid"))) {
+      const pid = Number((await readFile(path.join(dir, f), "utf8")).trim());
+      m.daemons.push(f.replace(/\.pid$/, ""));
+      m.rssKb += await procKb(pid, "status", "VmRSS");
+      m.pssKb += await procKb(pid, "smaps_rollup", "Pss");
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** Anything a benchmark run may have left: must be empty at the end. */
+export async function leftovers(): Promise<string[]> {
+  const found: string[] = [];
+  const ns = await run("ip", ["-j", "netns", "list"]);
+  for (const { name } of JSON.parse(ns.stdout || "[]") as { name: string }[]) {
+    if (/^(wl_b6b|rawb)/.test(name)) found.push(`namespace ${name}`);
+  }
+  for (const d of await readdir("/var/run/frr").catch(() => [] as string[])) {
+    if (/^(wl_b6b|rawb|mn\d)/.test(d)) found.push(`FRR run directory /var/run/frr/${d}`);
+  }
+  for (const d of ["/tmp/rawfrr", "/tmp/mnfrr"]) if (existsSync(d)) found.push(`directory ${d}`);
+  for (const l of await readdir("/run/wirelab/labs").catch(() => [] as string[])) {
+    if (l.startsWith("b6b")) found.push(`lab state /run/wirelab/labs/${l}`);
+  }
+  // Mininet's links live in the root namespace while it runs: r0-e2 and so on.
+  const links = await run("ip", ["-j", "link", "show"]);
+  for (const { ifname } of JSON.parse(links.stdout || "[]") as { ifname: string }[]) {
+    if (/^r\d+-e\d$/.test(ifname)) found.push(`link ${ifname}`);
+  }
+  for (const e of await readdir("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    const cmd = (await readFile(`/proc/${e}/cmdline`, "utf8").catch(() => "")).split("\0").join(" ");
+    if (/-N (wl_b6b|rawb|mn\d)/.test(cmd) || /^mnexec /.test(cmd)) found.push(`process ${e}: ${cmd.trim()}`);
+  }
+  return found;
+}
+
+/** Waits (polling real state) for the last zombies and namespaces to go, then lists what is left. */
+export async function waitNoLeftovers(timeoutMs = 10_000): Promise<string[]> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const left = await leftovers();
+    if (!left.length || performance.now() > deadline) return left;
+    await delay(200);
+  }
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+}

@@ -1,0 +1,147 @@
+// Standard lab shapes as topology objects: a chain, a ring, a leaf-spine (Clos) fabric.
+// eBGP everywhere (one AS per router, spines optionally sharing one), addresses left to
+// the file's `defaults.addressing` pools, so a generated file stays short and readable and
+// deploys like a hand-written one. `toYaml` (yaml.ts) turns the object into text.
+import type { TopologyInput } from "../topology/schema.js";
+
+export type GenKind = "frr" | "linux";
+
+export interface CommonOptions {
+  /** Router kind: frr (eBGP) or linux (addresses and forwarding only, no routing daemons). */
+  kind?: GenKind;
+  /** Lab name; default from the shape (chain50, ring8, clos4x96). */
+  name?: string;
+}
+
+export interface ClosOptions extends CommonOptions {
+  spines: number;
+  leaves: number;
+  /** Linux hosts per leaf, each on its own port with a default route to the leaf. */
+  hostsPerLeaf?: number;
+  /** Spines share one AS (RFC 7938's usual choice, default) or have one each. */
+  spineAs?: "shared" | "per-spine";
+}
+
+/** Largest generated lab: namespace and address pools stay well inside their ranges. */
+export const MAX_NODES = 10_000;
+
+export class GenerateError extends Error {}
+
+type NodeIn = NonNullable<TopologyInput["nodes"][string]>;
+type LinkIn = NonNullable<TopologyInput["links"]>[number];
+
+/** Private ASNs: 2-byte (65000...) while they fit, else 4-byte (4200000000...). */
+function asnBase(count: number): number {
+  return count <= 534 ? 65000 : 4_200_000_000;
+}
+
+function checkCount(what: string, n: number, min: number): void {
+  if (!Number.isInteger(n) || n < min) throw new GenerateError(`${what} must be a whole number of at least ${min}`);
+  if (n > MAX_NODES) throw new GenerateError(`${what} must be at most ${MAX_NODES}`);
+}
+
+/** Address pools sized for the number of links and routers. */
+function addressing(links: number): NonNullable<NonNullable<TopologyInput["defaults"]>["addressing"]> {
+  // One /31 per link; 10.0.0.0/16 holds 32768 of them.
+  let len = 16;
+  while (len > 9 && 2 ** (32 - len) < links * 2) len--;
+  return { p2p: `10.0.0.0/${len}`, loopback: "10.255.0.0/16" };
+}
+
+function router(kind: GenKind, asn: number, neighbors: string[]): NodeIn {
+  if (kind === "linux") return { forwarding: true };
+  return { bgp: { asn, redistribute: ["connected"], neighbors } };
+}
+
+function lab(name: string, kind: GenKind, links: LinkIn[], nodes: Record<string, NodeIn>): TopologyInput {
+  const defaults: NonNullable<TopologyInput["defaults"]> = {};
+  if (kind === "linux") defaults.kind = "linux";
+  // BGP is all these routers run: no staticd (one daemon fewer to start per router, about
+  // 5 MB less each). Add it here to use `ip route` on the routers.
+  else defaults.frr = { daemons: ["zebra", "bgpd"] };
+  defaults.addressing = addressing(links.length);
+  return { name, defaults, nodes, links };
+}
+
+/** r0 — r1 — … — r(n-1); port e1 faces r(i-1), e2 faces r(i+1), as the benchmark peers name them. */
+export function chain(n: number, opts: CommonOptions = {}): TopologyInput {
+  checkCount("the number of routers in a chain", n, 2);
+  return line(n, false, opts.name ?? `chain${n}`, opts.kind ?? "frr");
+}
+
+/** A chain closed into a ring: r(n-1):e2 — r0:e1. */
+export function ring(n: number, opts: CommonOptions = {}): TopologyInput {
+  checkCount("the number of routers in a ring", n, 3);
+  return line(n, true, opts.name ?? `ring${n}`, opts.kind ?? "frr");
+}
+
+function line(n: number, closed: boolean, name: string, kind: GenKind): TopologyInput {
+  const base = asnBase(n);
+  const at = (i: number) => (i + n) % n;
+  const nodes: Record<string, NodeIn> = {};
+  for (let i = 0; i < n; i++) {
+    const peers: string[] = [];
+    if (i > 0 || closed) peers.push(`r${at(i - 1)}`);
+    if (i < n - 1 || closed) peers.push(`r${at(i + 1)}`);
+    nodes[`r${i}`] = router(kind, base + i, peers);
+  }
+  const links: LinkIn[] = [];
+  for (let i = 0; i < n - 1; i++) links.push([`r${i}:e2`, `r${i + 1}:e1`]);
+  if (closed) links.push([`r${n - 1}:e2`, "r0:e1"]);
+  return lab(name, kind, links, nodes);
+}
+
+/**
+ * Leaf-spine: every leaf cabled to every spine (leaf port swpK to spine K, spine port swpL
+ * to leaf L), hosts on the leaves' next ports. Host links carry written addresses (a host
+ * needs its gateway's address for the default route), one /31 per host from 172.16.0.0/12;
+ * the fabric's links and loopbacks come from the addressing pools.
+ */
+export function clos(opts: ClosOptions): TopologyInput {
+  const { spines, leaves } = opts;
+  const hosts = opts.hostsPerLeaf ?? 0;
+  checkCount("--spines", spines, 1);
+  checkCount("--leaves", leaves, 1);
+  if (!Number.isInteger(hosts) || hosts < 0) throw new GenerateError("--hosts-per-leaf must be 0 or more");
+  if (spines + leaves * (1 + hosts) > MAX_NODES) throw new GenerateError(`at most ${MAX_NODES} nodes`);
+  if (leaves * hosts > 2 ** 19) throw new GenerateError("too many hosts for 172.16.0.0/12");
+  const kind = opts.kind ?? "frr";
+  const perSpine = opts.spineAs === "per-spine";
+  const base = asnBase(spines + leaves);
+  const spineAs = (k: number) => (perSpine ? base + k - 1 : base);
+  const leafAs = (l: number) => (perSpine ? base + spines + l - 1 : base + l);
+  const leafNames = Array.from({ length: leaves }, (_, i) => `leaf${i + 1}`);
+  const spineNames = Array.from({ length: spines }, (_, i) => `spine${i + 1}`);
+
+  const nodes: Record<string, NodeIn> = {};
+  spineNames.forEach((s, i) => {
+    nodes[s] = router(kind, spineAs(i + 1), [...leafNames]);
+  });
+  leafNames.forEach((l, i) => {
+    nodes[l] = router(kind, leafAs(i + 1), [...spineNames]);
+  });
+  const links: LinkIn[] = [];
+  for (let l = 1; l <= leaves; l++) {
+    for (let k = 1; k <= spines; k++) links.push([`leaf${l}:swp${k}`, `spine${k}:swp${l}`]);
+  }
+  let block = 0;
+  for (let l = 1; l <= leaves; l++) {
+    for (let h = 1; h <= hosts; h++) {
+      const host = `h${l}-${h}`;
+      const gw = hostAddress(block, 0);
+      nodes[host] = { kind: "linux", routes: [{ to: "0.0.0.0/0", via: gw }] };
+      links.push([
+        { endpoint: `leaf${l}:swp${spines + h}`, ip: `${gw}/31` },
+        { endpoint: `${host}:eth0`, ip: `${hostAddress(block, 1)}/31` },
+      ]);
+      block++;
+    }
+  }
+  return lab(opts.name ?? `clos${spines}x${leaves}`, kind, links, nodes);
+}
+
+/** Address `offset` (0 or 1) of the `block`-th /31 in 172.16.0.0/12. */
+function hostAddress(block: number, offset: number): string {
+  const v = 172 * 2 ** 24 + 16 * 2 ** 16 + block * 2 + offset;
+  return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join(".");
+}

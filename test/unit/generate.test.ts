@@ -1,0 +1,148 @@
+// `wirelab generate`: shapes, ASNs and addressing of generated topologies, which must load
+// through the normal loader; the per-daemon split of rendered configs; the batched check.
+import assert from "node:assert/strict";
+import { access } from "node:fs/promises";
+import { describe, test } from "node:test";
+import { checkFrrConfig } from "../../src/frr/check.js";
+import { checkFrrConfigsBatched } from "../../src/frr/check-many.js";
+import { renderFrrConfig } from "../../src/frr/render.js";
+import { splitByDaemon } from "../../src/frr/split.js";
+import { chain, clos, GenerateError, ring } from "../../src/generate/shapes.js";
+import { toYaml } from "../../src/generate/yaml.js";
+import { parseTopology } from "../../src/topology/load.js";
+import { findNode, type Lab } from "../../src/topology/model.js";
+
+const skipNoFrr = await access("/usr/bin/vtysh").then(
+  () => false,
+  () => "FRR (vtysh) not installed",
+);
+
+function load(t: Parameters<typeof toYaml>[0]): Lab {
+  return parseTopology(toYaml(t, "test"), "gen.yml");
+}
+
+describe("generate", () => {
+  test("chain: r0 — … — rN-1, one AS each, addresses from the pools", () => {
+    const l = load(chain(4));
+    assert.equal(l.name, "chain4");
+    assert.deepEqual(
+      l.nodes.map((n) => [n.name, n.bgp?.asn, n.bgp?.neighbors.map((x) => x.node)]),
+      [
+        ["r0", 65000, ["r1"]],
+        ["r1", 65001, ["r0", "r2"]],
+        ["r2", 65002, ["r1", "r3"]],
+        ["r3", 65003, ["r2"]],
+      ],
+    );
+    assert.deepEqual(
+      l.links.map((k) => `${k.a.node}:${k.a.port}-${k.b.node}:${k.b.port}`),
+      ["r0:e2-r1:e1", "r1:e2-r2:e1", "r2:e2-r3:e1"],
+    );
+    assert.deepEqual(
+      findNode(l, "r1")?.ports.map((p) => p.addresses),
+      [["10.0.0.1/31"], ["10.0.0.2/31"]],
+    );
+    assert.equal(findNode(l, "r3")?.bgp?.routerId, "10.255.0.4");
+    assert.deepEqual(findNode(l, "r0")?.frr?.daemons, ["zebra", "bgpd"]);
+    assert.deepEqual(findNode(l, "r0")?.bgp?.redistribute, ["connected"]);
+  });
+
+  test("ring closes the chain; --kind linux gives forwarding hosts without BGP", () => {
+    const l = load(ring(5, { kind: "linux", name: "b6ring" }));
+    assert.equal(l.name, "b6ring");
+    assert.equal(l.links.length, 5);
+    assert.deepEqual(l.links.at(-1)?.a, { node: "r4", port: "e2" });
+    assert.ok(l.nodes.every((n) => n.kind === "linux" && n.forwarding && !n.bgp && n.loopback.length === 1));
+  });
+
+  test("clos: every leaf to every spine, hosts with a default route, spines share an AS by default", () => {
+    const l = load(clos({ spines: 2, leaves: 4, hostsPerLeaf: 1 }));
+    assert.equal(l.name, "clos2x4");
+    assert.equal(l.nodes.length, 2 + 4 + 4);
+    assert.equal(l.links.length, 2 * 4 + 4);
+    assert.deepEqual(
+      ["spine1", "spine2", "leaf1", "leaf4"].map((n) => findNode(l, n)?.bgp?.asn),
+      [65000, 65000, 65001, 65004],
+    );
+    assert.deepEqual(
+      findNode(l, "spine2")?.bgp?.neighbors.map((n) => n.node),
+      ["leaf1", "leaf2", "leaf3", "leaf4"],
+    );
+    const h = findNode(l, "h3-1");
+    assert.equal(h?.kind, "linux");
+    assert.deepEqual(h?.routes, [{ to: "0.0.0.0/0", via: "172.16.0.4" }]);
+    assert.deepEqual(findNode(l, "leaf3")?.ports.find((p) => p.name === "swp3")?.addresses, ["172.16.0.4/31"]);
+    const per = load(clos({ spines: 2, leaves: 2, spineAs: "per-spine" }));
+    assert.deepEqual(
+      per.nodes.map((n) => n.bgp?.asn),
+      [65000, 65001, 65002, 65003],
+    );
+  });
+
+  test("large shapes use 4-byte ASNs and a pool large enough", () => {
+    const l = load(chain(1000, { kind: "frr" }));
+    assert.equal(findNode(l, "r999")?.bgp?.asn, 4_200_000_999);
+    assert.deepEqual(findNode(l, "r999")?.loopback, ["10.255.3.232/32"]);
+  });
+
+  test("bad sizes are refused", () => {
+    assert.throws(() => chain(1), GenerateError);
+    assert.throws(() => ring(2), GenerateError);
+    assert.throws(() => clos({ spines: 0, leaves: 2 }), GenerateError);
+    assert.throws(() => chain(100_000), GenerateError);
+  });
+});
+
+describe("per-daemon config files", () => {
+  test("an intent config splits into zebra, staticd and bgpd parts with the common header", () => {
+    const l = parseTopology(
+      `name: s
+nodes:
+  r1:
+    interfaces: { "1": { ip: 10.0.0.1/24, description: up } }
+    routes: [{ to: 0.0.0.0/0, via: 10.0.0.2 }]
+    bgp: { asn: 65001, neighbors: [{ address: 10.0.0.2, remote-as: 65002 }] }
+  r2: { kind: linux }
+links: [[r1:1, {endpoint: r2:1, ip: 10.0.0.2/24}]]
+`,
+      "s.yml",
+    );
+    const n = findNode(l, "r1");
+    assert.ok(n?.frr);
+    const parts = splitByDaemon(renderFrrConfig(n), n.frr.daemons);
+    assert.ok(parts);
+    const head = ["frr defaults datacenter", "hostname r1", "log syslog informational"];
+    assert.deepEqual(parts.get("zebra")?.split("\n").slice(0, 5), [...head, "interface 1", " description up"]);
+    assert.deepEqual(parts.get("staticd")?.trim().split("\n"), [...head, "ip route 0.0.0.0/0 10.0.0.2"]);
+    const bgpd = parts.get("bgpd") ?? "";
+    assert.match(bgpd, /^router bgp 65001$/m);
+    assert.match(bgpd, /^ neighbor 10\.0\.0\.2 timers connect 2$/m);
+    assert.doesNotMatch(bgpd, /^interface|^ip route/m);
+  });
+
+  test("unknown blocks or a daemon that is not started: no split (vtysh -f instead)", () => {
+    assert.equal(splitByDaemon("frr defaults datacenter\nrouter ospf\n", ["zebra", "ospfd"]), undefined);
+    assert.equal(splitByDaemon("frr defaults datacenter\nrouter bgp 1\n", ["zebra"]), undefined);
+    assert.equal(splitByDaemon(" neighbor 1.1.1.1 remote-as 1\n", ["zebra", "bgpd"]), undefined);
+  });
+
+  test("one vtysh -C checks many configs, errors mapped to each config's own lines", { skip: skipNoFrr }, async () => {
+    const good = "frr defaults datacenter\nhostname a\nrouter bgp 1\n neighbor 1.1.1.1 remote-as 2\n";
+    const bad = "frr defaults datacenter\nhostname b\nrouter bgp 2\n bogus line\n";
+    // The bad config's indented line would be accepted inside the previous config's
+    // `router bgp` if the concatenation did not reset the level: it must still be an error.
+    const trailing = "frr defaults traditional\nhostname c\n neighbor 9.9.9.9 remote-as 3\n";
+    const r = await checkFrrConfigsBatched([good, bad, good, trailing]);
+    assert.deepEqual(r[0], []);
+    assert.deepEqual(
+      r[1]?.map((e) => [e.line, e.text]),
+      [[4, "bogus line"]],
+    );
+    assert.deepEqual(r[2], []);
+    assert.deepEqual(
+      r[3]?.map((e) => [e.line, e.text]),
+      (await checkFrrConfig(trailing)).map((e) => [e.line, e.text]),
+    );
+    assert.equal(r[3]?.length, 1);
+  });
+});
