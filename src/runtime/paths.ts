@@ -27,8 +27,17 @@ export function stateFile(lab: string): string {
   return path.join(labDir(lab), "state.json");
 }
 
+/**
+ * Parent of the node directories. Deploy bind-mounts it onto itself (private), so that the
+ * nodes' UTS bind mounts sit below one mount and destroy detaches them all with one lazy
+ * unmount (umount(8) per file costs ~5 ms each once a host has 2000 mounts).
+ */
+export function nodesDir(lab: string): string {
+  return path.join(labDir(lab), "nodes");
+}
+
 export function nodeDir(lab: string, node: string): string {
-  return path.join(labDir(lab), "nodes", node);
+  return path.join(nodesDir(lab), node);
 }
 
 /** Bind-mounted UTS namespace of a node: gives it its own hostname. */

@@ -100,7 +100,7 @@ const frrOptions = z
       .boolean()
       .optional()
       .describe(
-        "BGP timers for a lab that comes up all at once (default true): coalesce-time 100 and connect-retry 2 s per neighbor; false keeps FRR's",
+        "BGP timers for a lab that comes up all at once (default true): coalesce-time 100 and connect-retry 1 s per neighbor; false keeps FRR's",
       ),
     daemons: z
       .array(z.enum(["zebra", "staticd", "bgpd", "ospfd", "ospf6d", "ripd", "isisd", "bfdd"]))

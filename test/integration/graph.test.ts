@@ -2,10 +2,11 @@
 // Debian's chromium driving the page. Cabling and routing views, the kernel's view on hover,
 // a cable cut from the command line showing up without reload, an impairment, a cable
 // restored from the page with the token; the server's token check and bind address; the
-// static exports (HTML offline, Mermaid, DOT). Screenshots go to docs/img/.
+// static exports (HTML offline, Mermaid, DOT). Screenshots go to a temporary directory, or
+// to docs/img/ (the README's pictures) with WIRELAB_UPDATE_SCREENSHOTS=1.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
@@ -27,7 +28,9 @@ const LAB = "g5graph";
 const NS = (node: string) => `wl_${LAB}_${node}`;
 const CUT = "ops2:2--ops3:1";
 const FIRST = "ops1:1--ops2:1";
-const IMG = path.join(ROOT, "docs/img");
+const IMG = process.env.WIRELAB_UPDATE_SCREENSHOTS
+  ? path.join(ROOT, "docs/img")
+  : mkdtempSync(path.join(os.tmpdir(), "wirelab-shots-"));
 
 const skip = !isRoot
   ? "needs root (namespaces, FRR)"
@@ -124,6 +127,7 @@ describe("wirelab graph", { skip }, () => {
     await server?.close();
     await destroyIfThere();
     if (tmp) await rm(tmp, { recursive: true, force: true });
+    if (!process.env.WIRELAB_UPDATE_SCREENSHOTS) await rm(IMG, { recursive: true, force: true });
     assert.deepEqual(await waitNoLeftovers(LAB), [], "the lab left nothing behind");
   });
 

@@ -143,7 +143,11 @@ describe("OSPF from raw config", { skip: skipUnlessRoot }, () => {
       }
     }
     assert.ok(route, "r1 learned r2's loopback over OSPF");
-    const ping = await inNode(lab, "r1", ["ping", "-c", "1", "-W", "2", "-I", "10.255.0.1", "10.255.0.2"]);
+    // r1 has r2's loopback; r2's route back to r1's may land a moment later: a few tries.
+    let ping = await inNode(lab, "r1", ["ping", "-c", "1", "-W", "2", "-I", "10.255.0.1", "10.255.0.2"]);
+    for (let i = 0; i < 4 && ping.code !== 0; i++) {
+      ping = await inNode(lab, "r1", ["ping", "-c", "1", "-W", "2", "-I", "10.255.0.1", "10.255.0.2"]);
+    }
     assert.equal(ping.code, 0, ping.stdout);
     await destroy(lab);
     assert.deepEqual(await waitNoLeftovers(lab), []);

@@ -141,7 +141,7 @@ router bgp 65001
  coalesce-time 100
  neighbor 192.168.101.2 remote-as 65002
  neighbor 192.168.101.2 description ops2
- neighbor 192.168.101.2 timers connect 2
+ neighbor 192.168.101.2 timers connect 1
  !
  address-family ipv4 unicast
   network 192.168.101.0/24

@@ -116,7 +116,7 @@ links: [[r1:1, {endpoint: r2:1, ip: 10.0.0.2/24}]]
     assert.deepEqual(parts.get("staticd")?.trim().split("\n"), [...head, "ip route 0.0.0.0/0 10.0.0.2"]);
     const bgpd = parts.get("bgpd") ?? "";
     assert.match(bgpd, /^router bgp 65001$/m);
-    assert.match(bgpd, /^ neighbor 10\.0\.0\.2 timers connect 2$/m);
+    assert.match(bgpd, /^ neighbor 10\.0\.0\.2 timers connect 1$/m);
     assert.doesNotMatch(bgpd, /^interface|^ip route/m);
   });
 

@@ -4,7 +4,7 @@ import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { run } from "../../util/exec.js";
 import { withLabLock } from "../lock.js";
-import { frrDir, labDir, netnsPath, OSPF_GR_FILE, utsFile } from "../paths.js";
+import { frrDir, labDir, netnsPath, nodesDir, OSPF_GR_FILE, utsFile } from "../paths.js";
 import { type LabState, readState } from "../state.js";
 import { ipBatch, listNetns } from "./ip.js";
 import { anyAlive, isAlive, nsInode, pidsByNetns, terminate } from "./procs.js";
@@ -38,6 +38,17 @@ async function frrPidFilePids(pathspace: string): Promise<number[]> {
     if (i >= 0 && argv[i + 1] === pathspace) pids.push(pid);
   }
   return pids;
+}
+
+/**
+ * FRR's crash-log directory of a running daemon, /var/tmp/frr/<daemon>.<pid of its parent
+ * before daemonizing>, found through the log buffers the daemon has mapped. A daemon removes
+ * it when it exits cleanly, never after SIGKILL: destroy removes it (seen: thousands of them
+ * piling up, and a reused pid making FRR start without crash logs, "File exists").
+ */
+async function frrTmpDirs(pid: number): Promise<string[]> {
+  const maps = await readFile(`/proc/${pid}/maps`, "utf8").catch(() => "");
+  return [...new Set([...maps.matchAll(/ (\/var\/tmp\/frr\/[\w.-]+)\/logbuf\.\d+$/gm)].map((m) => m[1] as string))];
 }
 
 /** Mount points from /proc/self/mountinfo (field 5), to unmount only what is mounted. */
@@ -87,7 +98,9 @@ export async function teardownLab(state: LabState): Promise<DestroyReport> {
   for (const n of state.nodes) if (n.kind === "frr") for (const p of await frrPidFilePids(n.netns)) daemons.add(p);
   for (const p of daemons) pids.delete(p);
   pids.delete(process.pid);
+  const crashDirs = (await Promise.all([...daemons].map(frrTmpDirs))).flat();
   await Promise.all([terminate([...daemons], 0), terminate([...pids])]);
+  await Promise.all(crashDirs.map((d) => rm(d, { recursive: true, force: true })));
 
   // 2. Namespaces: deleting one removes its veth ends (and so the pairs) and bridges.
   const existing = new Set(await listNetns());
@@ -96,9 +109,15 @@ export async function teardownLab(state: LabState): Promise<DestroyReport> {
     { force: true },
   );
 
-  // 3. Hostname (UTS) namespaces are bind mounts: unmount before removing the files.
+  // 3. Hostname (UTS) namespaces are bind mounts: unmount before removing the files. They
+  // sit below the lab's nodes directory, itself a bind mount: one lazy unmount detaches it
+  // with all of them. (Labs deployed before that mount existed: one by one.)
   const mounted = await mountPoints();
-  const uts = state.nodes.map((n) => utsFile(state.name, n.name)).filter((f) => mounted.has(f));
+  const nodes = nodesDir(state.name);
+  if (mounted.has(nodes)) await run("umount", ["-l", nodes]);
+  const uts = state.nodes
+    .map((n) => utsFile(state.name, n.name))
+    .filter((f) => mounted.has(f) && !(mounted.has(nodes) && f.startsWith(`${nodes}/`)));
   if (uts.length) await run("umount", uts);
 
   // 4. Run directories: the lab's own and each FRR pathspace's (sockets, pid files).

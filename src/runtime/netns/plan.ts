@@ -3,10 +3,11 @@
 
 import { splitByDaemon } from "../../frr/split.js";
 import type { Lab, NodeModel, PortModel } from "../../topology/model.js";
-import { FRR_BIN, frrDir, netnsPath, nodeDir, nsName, utsFile, vtyshConfigDir } from "../paths.js";
+import { FRR_BIN, frrDir, netnsPath, nodeDir, nodesDir, nsName, utsFile, vtyshConfigDir } from "../paths.js";
 import type { NodeState } from "../state.js";
 import { impairmentSteps } from "./impair.js";
 import { isBatchSafe } from "./ip.js";
+import { routerStartOrder } from "./start-order.js";
 
 export type Step =
   /** iproute2 commands run by one `ip [-n NS] -batch -` process. */
@@ -165,7 +166,14 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
     daemons: n.kind === "frr" ? (n.frr?.daemons ?? []) : [],
   }));
 
-  const namespaces: Step[][] = [[{ type: "ip", lines: nodes.map((n) => `netns add ${n.netns}`) }]];
+  const namespaces: Step[][] = [
+    [{ type: "ip", lines: nodes.map((n) => `netns add ${n.netns}`) }],
+    // One mount above all UTS bind mounts of the lab: destroy detaches them in one go.
+    [
+      { type: "mkdir", path: nodesDir(name) },
+      { type: "exec", argv: ["mount", "--bind", "--make-private", nodesDir(name), nodesDir(name)] },
+    ],
+  ];
 
   // The node's directory and the file its UTS namespace is bound on; the namespace itself
   // is made with the node's interfaces (interfaceSteps), in the same process.
@@ -187,7 +195,9 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
   const interfaces = lab.nodes.map((n) => [...interfaceSteps(name, n), ...impairmentSteps(lab, n)]);
 
   const routing: Step[][] = [];
-  for (const n of lab.nodes) {
+  // Edge of the topology first, center last (start-order.ts).
+  const byName = new Map(lab.nodes.map((n) => [n.name, n]));
+  for (const n of routerStartOrder(lab).map((r) => byName.get(r) as NodeModel)) {
     if (n.kind !== "frr") continue;
     const conf = confPath(name, n.name);
     const ns = nsName(name, n.name);

@@ -1,9 +1,11 @@
 // Readiness from real FRR state. A lab is converged when every BGP neighbor is Established,
 // has sent its End-of-RIB for each family (its initial table is in), and the prefix counts
-// did not move between two polls (later updates that ride behind the first ones).
+// and zebra's installed routes did not move between two polls (later updates that ride
+// behind the first ones). Asked on the daemons' vty sockets: polling is nearly free.
 import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
 import { type BgpNeighbor, bgpNeighbors, initialSyncDone } from "../../frr/neighbors.js";
+import { vtyJson } from "../../frr/vty.js";
 import type { Lab } from "../../topology/model.js";
 import { nsName } from "../paths.js";
 
@@ -27,10 +29,25 @@ export interface BgpProgress {
 
 const POLL_MS = 200;
 
-function fingerprint(results: { node: string; peers: BgpNeighbor[] | null }[]): string {
+function fingerprint(results: { node: string; peers: BgpNeighbor[] | null; fib?: number | null }[]): string {
   return results
-    .map((r) => `${r.node}:${(r.peers ?? []).map((p) => `${p.address}/${p.state}/${p.accepted}/${p.sent}`).join(",")}`)
+    .map(
+      (r) =>
+        `${r.node}:${r.fib ?? ""}:${(r.peers ?? []).map((p) => `${p.address}/${p.state}/${p.accepted}/${p.sent}`).join(",")}`,
+    )
     .join(";");
+}
+
+/**
+ * Routes zebra has installed in the kernel (`show ip route summary json`, on zebra's vty
+ * socket). Part of the stability check: bgpd's counts can hold still while zebra is still
+ * installing what bgpd chose (seen on a 100-router fabric: half a second behind).
+ */
+async function fibRoutes(pathspace: string): Promise<number | null> {
+  const s = await vtyJson<{ routesTotalFib?: number }>(pathspace, "zebra", "show ip route summary json").catch(
+    () => null,
+  );
+  return s?.routesTotalFib ?? null;
 }
 
 /** Polls every BGP router until it is converged (see above) or the timeout runs out. */
@@ -53,6 +70,7 @@ export async function waitForBgp(
             ? import("../docker/deploy.js").then((d) => d.containerBgpNeighbors(lab.name, n))
             : bgpNeighbors(nsName(lab.name, n.name))
           ).catch(() => null),
+          fib: n.container ? null : await fibRoutes(nsName(lab.name, n.name)),
         })),
       ),
     );
