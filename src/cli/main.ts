@@ -1,19 +1,7 @@
-// The `wirelab` command line: parsing and error reporting only; the work is in the commands.
+// The `wirelab` command line: parsing and error reporting only; the work is in the commands,
+// each loaded when it runs (start-up is most of a quick command's time: `destroy` needs no
+// YAML parser, `inspect` no FRR renderer).
 import { Command, CommanderError, Option } from "commander";
-import { DeployError } from "../runtime/netns/deploy.js";
-import { TopologyError } from "../topology/errors.js";
-import { captureCommand } from "./commands/capture.js";
-import { deployCommand } from "./commands/deploy.js";
-import { destroyCommand } from "./commands/destroy.js";
-import { cliCommand, execCommand } from "./commands/exec.js";
-import { generateClosCommand, generateLineCommand } from "./commands/generate.js";
-import { graphCommand } from "./commands/graph.js";
-import { inspectCommand } from "./commands/inspect.js";
-import { linkCommand } from "./commands/link.js";
-import { nodeCommand } from "./commands/node.js";
-import { saveCommand } from "./commands/save.js";
-import { verifyCommand } from "./commands/verify.js";
-import { UsageError } from "./resolve.js";
 
 const topologyOpt = () => new Option("-t, --topology <file>", "topology file (YAML)");
 const labOpt = () => new Option("-l, --lab <name>", "lab name (overrides the file's name; selects a deployed lab)");
@@ -39,7 +27,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--keep-on-failure", "keep a half-built lab for debugging instead of rolling back")
     .option("--verify", "run the topology's checks after deploy; exit 1 when one fails (the lab stays)")
     .addOption(jsonOpt())
-    .action(async (flags) => setCode(await deployCommand(flags)));
+    .action(async (flags) => setCode(await (await import("./commands/deploy.js")).deployCommand(flags)));
 
   p.command("destroy")
     .description("remove everything a lab made (works after a crash, and when the file changed or is gone)")
@@ -47,14 +35,14 @@ function program(setCode: (code: number) => void): Command {
     .addOption(labOpt())
     .option("--all", "destroy every wirelab lab on this machine")
     .addOption(jsonOpt())
-    .action(async (flags) => setCode(await destroyCommand(flags)));
+    .action(async (flags) => setCode(await (await import("./commands/destroy.js")).destroyCommand(flags)));
 
   p.command("inspect")
     .description("show a lab's nodes and ports as the kernel sees them; without -t/--lab, list labs")
     .addOption(topologyOpt())
     .addOption(labOpt())
     .addOption(jsonOpt())
-    .action(async (flags) => setCode(await inspectCommand(flags)));
+    .action(async (flags) => setCode(await (await import("./commands/inspect.js")).inspectCommand(flags)));
 
   p.command("exec")
     .description('run a command inside a node, e.g. exec -t lab.yml ops1 -- vtysh -c "show ip bgp"')
@@ -63,14 +51,16 @@ function program(setCode: (code: number) => void): Command {
     .addOption(topologyOpt())
     .addOption(labOpt())
     .passThroughOptions()
-    .action(async (node: string, cmd: string[], flags) => setCode(await execCommand(node, cmd, flags)));
+    .action(async (node: string, cmd: string[], flags) =>
+      setCode(await (await import("./commands/exec.js")).execCommand(node, cmd, flags)),
+    );
 
   p.command("cli")
     .description("interactive vtysh on a node")
     .argument("<node>", "node name")
     .addOption(topologyOpt())
     .addOption(labOpt())
-    .action(async (node: string, flags) => setCode(await cliCommand(node, flags)));
+    .action(async (node: string, flags) => setCode(await (await import("./commands/exec.js")).cliCommand(node, flags)));
 
   p.command("save")
     .description("write each router's running FRR config to files beside the topology")
@@ -78,7 +68,7 @@ function program(setCode: (code: number) => void): Command {
     .addOption(labOpt())
     .option("-o, --output <dir>", "directory for the files (default: <lab>-configs beside the topology)")
     .addOption(jsonOpt())
-    .action(async (flags) => setCode(await saveCommand(flags)));
+    .action(async (flags) => setCode(await (await import("./commands/save.js")).saveCommand(flags)));
 
   p.command("graph")
     .description("live web view of a lab (cabling and routing); or --export/--format a static view")
@@ -95,7 +85,7 @@ function program(setCode: (code: number) => void): Command {
     .addOption(
       new Option("--view <view>", "mermaid/dot: which view").choices(["cabling", "routing"]).default("cabling"),
     )
-    .action(async (flags) => setCode(await graphCommand(flags)));
+    .action(async (flags) => setCode(await (await import("./commands/graph.js")).graphCommand(flags)));
 
   const gen = p
     .command("generate")
@@ -109,13 +99,17 @@ function program(setCode: (code: number) => void): Command {
       .option("-o, --output <file>", "write to this file instead of stdout");
   genOpts(
     gen.command("chain").description("routers r0 — r1 — … in a line, one AS each").argument("<n>", "number of routers"),
-  ).action(async (n: string, flags) => setCode(await generateLineCommand("chain", n, flags)));
+  ).action(async (n: string, flags) =>
+    setCode(await (await import("./commands/generate.js")).generateLineCommand("chain", n, flags)),
+  );
   genOpts(
     gen
       .command("ring")
       .description("routers r0 — r1 — … — r0 in a ring, one AS each")
       .argument("<n>", "number of routers"),
-  ).action(async (n: string, flags) => setCode(await generateLineCommand("ring", n, flags)));
+  ).action(async (n: string, flags) =>
+    setCode(await (await import("./commands/generate.js")).generateLineCommand("ring", n, flags)),
+  );
   genOpts(
     gen
       .command("clos")
@@ -126,7 +120,7 @@ function program(setCode: (code: number) => void): Command {
       .addOption(
         new Option("--spine-as <mode>", "spines share one AS, or have one each").choices(["shared", "per-spine"]),
       ),
-  ).action(async (flags) => setCode(await generateClosCommand(flags)));
+  ).action(async (flags) => setCode(await (await import("./commands/generate.js")).generateClosCommand(flags)));
 
   p.command("verify")
     .description("run the topology's checks against the deployed lab; --scenario breaks it on purpose first")
@@ -135,7 +129,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--scenario <name>", "baseline checks, apply the scenario's faults, its checks, repair, checks again")
     .option("--junit <file>", "also write the results as JUnit XML (for CI)")
     .addOption(jsonOpt())
-    .action(async (flags) => setCode(await verifyCommand(flags)));
+    .action(async (flags) => setCode(await (await import("./commands/verify.js")).verifyCommand(flags)));
 
   p.command("link")
     .description("cut or restore a cable, or set its conditions: link A:PORT [B:PORT] down|up|set|clear|show")
@@ -149,7 +143,9 @@ function program(setCode: (code: number) => void): Command {
     .option("--corrupt <percent>", "set: corrupted packets (e.g. 0.1%)")
     .option("--rate <rate>", "set: bandwidth limit (e.g. 10mbit)")
     .addOption(jsonOpt())
-    .action(async (args: string[], flags) => setCode(await linkCommand(args, flags)));
+    .action(async (args: string[], flags) =>
+      setCode(await (await import("./commands/link.js")).linkCommand(args, flags)),
+    );
 
   p.command("node")
     .description("a router failure and its return: stop, start or restart a node's FRR daemons")
@@ -159,7 +155,9 @@ function program(setCode: (code: number) => void): Command {
     .addOption(labOpt())
     .option("--kill", "stop with SIGKILL, like a crash (peers notice at hold-timer expiry)")
     .addOption(jsonOpt())
-    .action(async (node: string, action: string, flags) => setCode(await nodeCommand(node, action, flags)));
+    .action(async (node: string, action: string, flags) =>
+      setCode(await (await import("./commands/node.js")).nodeCommand(node, action, flags)),
+    );
 
   p.command("capture")
     .description("tcpdump on a node's port: live, or to a pcap file for Wireshark (-w)")
@@ -171,7 +169,7 @@ function program(setCode: (code: number) => void): Command {
     .option("-c, --count <n>", "stop after this many packets")
     .option("--duration <seconds>", "stop after this many seconds")
     .action(async (endpoint: string, filter: string[], flags) =>
-      setCode(await captureCommand(endpoint, filter, flags)),
+      setCode(await (await import("./commands/capture.js")).captureCommand(endpoint, filter, flags)),
     );
 
   return p;
@@ -187,12 +185,15 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof TopologyError || e instanceof UsageError) {
-      process.stderr.write(`error: ${e.message}\n`);
+    // By name, not instanceof: importing the error classes would load the modules we defer.
+    const err = e as Error;
+    const name = err?.name;
+    if (name === "TopologyError" || name === "UsageError") {
+      process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }
-    if (e instanceof DeployError) {
-      process.stderr.write(`deploy failed: ${e.message}\n`);
+    if (name === "DeployError") {
+      process.stderr.write(`deploy failed: ${err.message}\n`);
       return 1;
     }
     process.stderr.write(`error: ${(e as Error).message ?? e}\n`);

@@ -1,11 +1,9 @@
 // Which lab a command is about: from a topology file (-t), a lab name (--lab), or both.
 import { readFile } from "node:fs/promises";
-import { parse } from "yaml";
 import type { LabState } from "../runtime/state.js";
 import { readState } from "../runtime/state.js";
-import { loadTopology } from "../topology/load.js";
 import type { Lab } from "../topology/model.js";
-import { LAB_NAME } from "../topology/schema.js";
+import { LAB_NAME } from "../topology/names.js";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -29,6 +27,8 @@ export function checkLabName(name: string): string {
 /** Loads and validates the topology; `--lab` renames the lab (two labs from one file). */
 export async function loadLab(sel: LabSelector): Promise<Lab> {
   if (!sel.topology) throw new UsageError("which topology? give -t FILE");
+  // Loaded here, not at start-up: commands on a deployed lab (--lab) need no YAML or schema.
+  const { loadTopology } = await import("../topology/load.js");
   const lab = await loadTopology(sel.topology);
   return sel.lab ? { ...lab, name: checkLabName(sel.lab) } : lab;
 }
@@ -48,6 +48,7 @@ async function labNameOf(sel: LabSelector): Promise<string> {
   }
   let doc: unknown;
   try {
+    const { parse } = await import("yaml");
     doc = parse(text, { maxAliasCount: 100 });
   } catch {
     doc = undefined;

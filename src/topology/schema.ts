@@ -2,6 +2,10 @@
 // `npm run schema`, produces schema/topology.schema.json for editors. Network-level
 // rules that need the whole file (unknown nodes, subnets, BGP peers) live in validate.ts.
 import { z } from "zod";
+import { LAB_NAME, NODE_NAME } from "./names.js";
+
+export { LAB_NAME, NODE_NAME };
+
 import { addressingSchema } from "./addressing.js";
 import { checksSchema, impairmentSchema, scenariosSchema } from "./checks-schema.js";
 import {
@@ -12,11 +16,6 @@ import {
   portNamespaceSchema,
   runtimeSchema,
 } from "./container-schema.js";
-
-/** Lab names become part of namespace and FRR pathspace names: no `_` (our separator), no dots. */
-export const LAB_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
-/** Node names become hostnames and namespace name parts. */
-export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
 export const KINDS = ["frr", "linux", "bridge"] as const;
 export type KindName = (typeof KINDS)[number];

@@ -6,6 +6,8 @@ export const DECOYS = {
   veth: ["wldecoy0", "wldecoy1"] as const,
   bridge: "wlbrdecoy",
   frrDir: "/var/run/frr/wl_decoylab_r1",
+  /** Created only where a Docker engine answers (CI starts one). */
+  container: "wl_decoylab_c1",
 };
 
 /** Points of a deploy at which cli.test.ts sends SIGKILL, then destroys. */

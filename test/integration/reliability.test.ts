@@ -7,6 +7,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { stringify } from "yaml";
+import { docker, dockerAvailable } from "../../src/runtime/docker/client.js";
 import { deployLab } from "../../src/runtime/netns/deploy.js";
 import { destroyLab } from "../../src/runtime/netns/destroy.js";
 import { inspectLab } from "../../src/runtime/netns/inspect.js";
@@ -103,6 +104,7 @@ describe("faults behind wirelab's back", { skip: skipUnlessRoot }, () => {
 describe("host safety: decoys survive every command", { skip: skipUnlessRoot }, () => {
   const lab = "rsafe";
   let sleeper: ChildProcess | undefined;
+  let decoyContainer: string | undefined;
   let hostBefore = "";
 
   /** Host interfaces (name, index, state) and routes, to compare before and after. */
@@ -136,6 +138,17 @@ describe("host safety: decoys survive every command", { skip: skipUnlessRoot }, 
     );
     await mkdir(DECOYS.frrDir, { recursive: true });
     await writeFile(path.join(DECOYS.frrDir, "zebra.pid"), `${sleeper.pid}\n`);
+    // With a Docker engine: a container named like a lab's node, but not made by wirelab.
+    if (await dockerAvailable()) {
+      const c = await docker().createContainer({
+        name: DECOYS.container,
+        Image: "wirelab-test/frr:latest",
+        Cmd: ["sleep", "600"],
+        HostConfig: { NetworkMode: "none" },
+      });
+      await c.start();
+      decoyContainer = c.id;
+    }
   });
 
   after(async () => {
@@ -145,6 +158,7 @@ describe("host safety: decoys survive every command", { skip: skipUnlessRoot }, 
     await run("ip", ["link", "del", DECOYS.veth[0]]);
     await run("ip", ["link", "del", DECOYS.bridge]);
     await rm(DECOYS.frrDir, { recursive: true, force: true });
+    if (decoyContainer) await docker().getContainer(decoyContainer).remove({ force: true });
   });
 
   test("deploy refuses to take over a namespace it did not make", async () => {
@@ -172,6 +186,10 @@ describe("host safety: decoys survive every command", { skip: skipUnlessRoot }, 
       assert.equal((await run("ip", ["link", "show", "dev", dev])).code, 0, `decoy ${dev} survives`);
     }
     assert.equal((await readFile(path.join(DECOYS.frrDir, "zebra.pid"), "utf8")).trim(), String(sleeper?.pid));
+    if (decoyContainer) {
+      const info = await docker().getContainer(decoyContainer).inspect();
+      assert.equal(info.State.Running, true, "decoy container survives");
+    }
     assert.deepEqual(await waitNoLeftovers(lab, 5000, DECOYS.veth), []);
     // Remove the decoys' own interfaces from the comparison: they were added after the snapshot.
     const after = JSON.parse(await hostSnapshot()) as { links: string[] };
