@@ -22,6 +22,8 @@ test("docs/reliability.md names every kill point", () => {
 test("docs/reliability.md counts the decoys", () => {
   assert.match(
     doc,
-    new RegExp(`${DECOYS.namespaces.length} namespaces, 1 veth pair, 1 bridge, 1 process, 1 FRR run dir, 1 container \\(with Docker\\)`),
+    new RegExp(
+      `${DECOYS.namespaces.length} namespaces, 1 veth pair, 1 bridge, 1 process, 1 FRR run dir, 1 container \\(with Docker\\)`,
+    ),
   );
 });
