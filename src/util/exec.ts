@@ -40,14 +40,19 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   });
 }
 
+/** "WHAT failed (exit N): first lines of its output", for any program run, host or container. */
+export function failureMessage(what: string, result: RunResult): string {
+  const detail = (result.stderr || result.stdout).trim().split("\n").slice(0, 5).join("\n");
+  return `${what} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`;
+}
+
 export class CommandError extends Error {
   constructor(
     readonly cmd: string,
     readonly args: readonly string[],
     readonly result: RunResult,
   ) {
-    const detail = (result.stderr || result.stdout).trim().split("\n").slice(0, 5).join("\n");
-    super(`${cmd} ${args.join(" ")} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`);
+    super(failureMessage(`${cmd} ${args.join(" ")}`, result));
     this.name = "CommandError";
   }
 }

@@ -2,7 +2,7 @@
 // every call here is an API request with structured arguments (commands are argv arrays).
 import type { Duplex } from "node:stream";
 import Docker from "dockerode";
-import type { RunResult } from "../../util/exec.js";
+import { failureMessage, type RunResult } from "../../util/exec.js";
 
 export const DOCKER_SOCKET = process.env.WIRELAB_DOCKER_SOCKET ?? "/var/run/docker.sock";
 
@@ -142,8 +142,7 @@ export class ContainerExecError extends Error {
     readonly argv: readonly string[],
     readonly result: RunResult,
   ) {
-    const detail = (result.stderr || result.stdout).trim().split("\n").slice(0, 5).join("\n");
-    super(`${container}: ${argv.join(" ")} failed (exit ${result.code})${detail ? `: ${detail}` : ""}`);
+    super(failureMessage(`${container}: ${argv.join(" ")}`, result));
     this.name = "ContainerExecError";
   }
 }
