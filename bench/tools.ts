@@ -8,9 +8,9 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pLimit from "p-limit";
-import { vtyJson } from "../src/frr/vty.js";
+import { vtyJson } from "../src/stacks/frr/vty.js";
 import { loadTopology } from "../src/topology/load.js";
-import type { Lab } from "../src/topology/model.js";
+import type { Lab } from "../src/core/model.js";
 import { run } from "../src/util/exec.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -6,12 +6,12 @@
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { bgpRoutes } from "../src/frr/state.js";
-import { deployLab } from "../src/runtime/netns/deploy.js";
-import { destroyLab } from "../src/runtime/netns/destroy.js";
-import { ipJson } from "../src/runtime/netns/ip.js";
-import { setLinkUp } from "../src/runtime/netns/link.js";
-import { readState } from "../src/runtime/state.js";
+import { bgpRoutes } from "../src/stacks/frr/state.js";
+import { deployLab } from "../src/core/lifecycle/deploy.js";
+import { destroyLab } from "../src/core/lifecycle/destroy.js";
+import { ipJson } from "../src/util/ip.js";
+import { setLinkUp } from "../src/links/ops.js";
+import { readState } from "../src/core/state.js";
 import { loadTopology } from "../src/topology/load.js";
 
 const LAB = "v3conv";

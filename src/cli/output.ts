@@ -1,6 +1,6 @@
 // Human output: tables and progress on stderr. Machines use --json.
 import Table from "cli-table3";
-import type { ProgressEvent } from "../runtime/netns/deploy.js";
+import type { ProgressEvent } from "../core/lifecycle/deploy.js";
 
 export function table(head: string[], rows: (string | number | undefined)[][]): string {
   const t = new Table({

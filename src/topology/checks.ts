@@ -5,10 +5,11 @@ import { ipString, isLinkLocal, parseIp, parsePrefix } from "./address.js";
 import type { CheckInput } from "./checks-schema.js";
 import { linkOrError, nodeOrError, portOrError } from "./endpoints.js";
 import { q, TopologyError } from "./errors.js";
-import type { CheckModel, CheckSpec, FaultModel, Lab, NodeModel, PeerRef, ScenarioModel, SourcePos } from "./model.js";
+import type { CheckModel, CheckSpec, FaultModel, Lab, NodeModel, PeerRef, ScenarioModel, SourcePos } from "../core/model.js";
 import type { TopologyInput } from "./schema.js";
 import { orderedKeys, type Path, type SourceInfo } from "./source.js";
 import { parseDuration } from "./units.js";
+import { frrOptions } from "../stacks/frr/options.js";
 
 /** How long a check may take to pass unless it says otherwise. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -67,8 +68,8 @@ class CheckResolver {
 
   private router(name: string, path: Path, what: string): NodeModel {
     const n = this.node(name, path, what);
-    if (n.kind !== "frr") this.fail(path, `${what}: ${name} is a ${n.kind} node and runs no BGP`);
-    if (!n.frr?.daemons.includes("bgpd")) this.fail(path, `${what}: ${name} does not run BGP (no bgpd)`);
+    if (n.role !== "router") this.fail(path, `${what}: ${name} is a ${n.kind} node and runs no BGP`);
+    if (!frrOptions(n)?.daemons.includes("bgpd")) this.fail(path, `${what}: ${name} does not run BGP (no bgpd)`);
     return n;
   }
 
@@ -118,7 +119,7 @@ class CheckResolver {
       case "ping": {
         const p = c.ping as NonNullable<CheckInput["ping"]>;
         const from = this.node(p.from, [...at, "from"], what);
-        if (from.kind === "bridge") this.fail([...at, "from"], `${what}: bridge '${from.name}' cannot send pings`);
+        if (from.role === "bridge") this.fail([...at, "from"], `${what}: bridge '${from.name}' cannot send pings`);
         const { to, target } = this.target(p.to, [...at, "to"], what);
         const spec: CheckSpec = { type, from: from.name, to, target, expect: p.expect ?? "success" };
         if (p.source !== undefined) {
@@ -173,7 +174,7 @@ class CheckResolver {
       case "route": {
         const r = c.route as NonNullable<CheckInput["route"]>;
         const node = this.node(r.node, [...at, "node"], what);
-        if (node.kind === "bridge") this.fail([...at, "node"], `${what}: bridge '${node.name}' has no routing table`);
+        if (node.role === "bridge") this.fail([...at, "node"], `${what}: bridge '${node.name}' has no routing table`);
         const { prefix, afi } = this.prefix(r.prefix, [...at, "prefix"], what);
         const spec: CheckSpec = { type, node: node.name, prefix, afi, expect: r.expect ?? "present" };
         if (r.via !== undefined) spec.via = this.ip(r.via, [...at, "via"], what);
@@ -226,7 +227,7 @@ class CheckResolver {
   /** A BGP neighbor of `node` named by node name or address. */
   private peer(node: NodeModel, text: string, path: Path, what: string): PeerRef {
     const ip = parseIp(text);
-    const neighbors = node.bgp?.neighbors;
+    const neighbors = node.intents.bgp?.neighbors;
     const known = () =>
       neighbors?.length ? ` (its neighbors: ${neighbors.map((n) => n.node ?? n.address).join(", ")})` : "";
     if (typeof ip !== "string") {
@@ -265,7 +266,7 @@ class CheckResolver {
         return { type: "link-down", link: link.index };
       }
       const node = this.node(f["node-stop"] as string, [...fpath, "node-stop"], label);
-      if (node.kind !== "frr")
+      if (node.role !== "router")
         this.fail([...fpath, "node-stop"], `${label}: ${node.name} is a ${node.kind} node and runs no daemons to stop`);
       return { type: "node-stop", node: node.name };
     });

@@ -1,4 +1,4 @@
-import type { SourcePos } from "./model.js";
+import type { SourcePos } from "../core/model.js";
 
 /** Folds a message onto one line: error messages are printed as `file:line:col: text`. */
 function oneLine(s: string): string {

@@ -2,7 +2,7 @@
 // the topology loader (errors at file:line:col) and `wirelab link … set` (usage errors).
 import type { ImpairmentInput } from "./checks-schema.js";
 import { TopologyError } from "./errors.js";
-import type { Impairment, Lab } from "./model.js";
+import type { Impairment, Lab } from "../core/model.js";
 import type { TopologyInput } from "./schema.js";
 import type { SourceInfo } from "./source.js";
 import { formatMs, formatPercent, formatRate, parseDuration, parsePercent, parseRate } from "./units.js";

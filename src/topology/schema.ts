@@ -6,7 +6,7 @@ import { LAB_NAME, NODE_NAME } from "./names.js";
 
 export { LAB_NAME, NODE_NAME };
 
-import { addressingSchema } from "./addressing.js";
+import { addressingSchema } from "./resolve/addressing.js";
 import { checksSchema, impairmentSchema, scenariosSchema } from "./checks-schema.js";
 import {
   cmdSchema,
@@ -15,7 +15,7 @@ import {
   managementSchema,
   portNamespaceSchema,
   runtimeSchema,
-} from "./container-schema.js";
+} from "../runtimes/docker/schema.js";
 
 export const KINDS = ["frr", "linux", "bridge"] as const;
 export type KindName = (typeof KINDS)[number];

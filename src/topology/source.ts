@@ -1,7 +1,7 @@
 // Maps a path in the parsed topology (["nodes", "ops1", "bgp", "asn"]) back to where it was
 // written in the YAML text, so that every error can point at file:line:col.
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair } from "yaml";
-import type { SourcePos } from "./model.js";
+import type { SourcePos } from "../core/model.js";
 
 export type Path = readonly (string | number)[];
 

@@ -1,11 +1,11 @@
 // A scenario's faults, applied to a running lab and undone: a cable cut (both ends down)
 // and a router stop (its FRR daemons). Each record says what was done and how long it took.
 
-import { setLinkUp } from "../runtime/netns/link.js";
-import { startNode, stopNode } from "../runtime/netns/node.js";
-import type { LabState } from "../runtime/state.js";
+import { setLinkUp } from "../links/ops.js";
+import { startNode, stopNode } from "../stacks/frr/node.js";
+import type { LabState } from "../core/state.js";
 import { linkLabel } from "../topology/endpoints.js";
-import type { FaultModel } from "../topology/model.js";
+import type { FaultModel } from "../core/model.js";
 
 export interface FaultRecord {
   fault: FaultModel;

@@ -1,10 +1,10 @@
 // One look at the running lab for one check: asks the kernel (`ip -j`), FRR (vtysh json) or
 // the network itself (ping) and says whether the check holds, what it expects and what it saw.
-import { type BgpPath, bgpRoutes, bgpSummary } from "../frr/state.js";
-import { nodeExecArgv } from "../runtime/netns/exec.js";
-import { ipJson } from "../runtime/netns/ip.js";
-import { nsName } from "../runtime/paths.js";
-import type { CheckSpec, Lab, NodeModel } from "../topology/model.js";
+import { type BgpPath, bgpRoutes, bgpSummary } from "../stacks/frr/state.js";
+import { nodeExecArgv } from "../runtimes/netns/exec.js";
+import { ipJson } from "../util/ip.js";
+import { nsName } from "../core/paths.js";
+import type { CheckSpec, Lab, NodeModel } from "../core/model.js";
 import { run } from "../util/exec.js";
 
 export interface Observation {
@@ -82,7 +82,7 @@ async function probeSessions(lab: Lab, s: Spec<"bgp-session">): Promise<Observat
       : firstLine((e as Error).message);
     return { pass: s.expect === "down", expected: `sessions ${expected}`, seen };
   }
-  const names = new Map((node.bgp?.neighbors ?? []).map((n) => [n.address, n.node]));
+  const names = new Map((node.intents.bgp?.neighbors ?? []).map((n) => [n.address, n.node]));
   const label = (address: string, hostname?: string) => {
     const who = names.get(address) ?? hostname;
     return who ? `${who} ${address}` : address;

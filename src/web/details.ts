@@ -1,8 +1,8 @@
 // What the page shows when a node or a cable is clicked, read on demand (not polled):
 // a node's interfaces, routes and BGP table; a cable's counters and queueing disciplines.
-import { type BgpPath, type BgpPeer, bgpRoutes, bgpSummary, ipRoutes, type RibRoute } from "../frr/state.js";
-import { ipJson } from "../runtime/netns/ip.js";
-import type { LabState } from "../runtime/state.js";
+import { type BgpPath, type BgpPeer, bgpRoutes, bgpSummary, ipRoutes, type RibRoute } from "../stacks/frr/state.js";
+import { ipJson } from "../util/ip.js";
+import type { LabState } from "../core/state.js";
 import { run } from "../util/exec.js";
 import { addressOwners, cableId, type Family, familyOf } from "./snapshot.js";
 

@@ -98,8 +98,8 @@ function mq(text: string): string {
 }
 
 function mermaidShape(n: NodeView, label: string): string {
-  if (n.kind === "bridge") return `{{${mq(label)}}}`;
-  if (n.kind === "linux") return `(${mq(label)})`;
+  if (n.role === "bridge") return `{{${mq(label)}}}`;
+  if (n.role === "host") return `(${mq(label)})`;
   return `[${mq(label)}]`;
 }
 
@@ -164,11 +164,11 @@ function dq(text: string): string {
   return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 
-const FILL: Record<string, string> = { frr: "#dbeafe", linux: "#dcfce7", bridge: "#fef3c7" };
+const FILL: Record<string, string> = { router: "#dbeafe", host: "#dcfce7", bridge: "#fef3c7" };
 
 function dotNode(n: NodeView, label: string, indent = "  "): string {
-  const shape = n.kind === "bridge" ? "hexagon" : "box";
-  return `${indent}${dq(n.name)} [label=${dq(label)}, shape=${shape}, fillcolor=${dq(FILL[n.kind] ?? "#f1f5f9")}];`;
+  const shape = n.role === "bridge" ? "hexagon" : "box";
+  return `${indent}${dq(n.name)} [label=${dq(label)}, shape=${shape}, fillcolor=${dq(FILL[n.role] ?? "#f1f5f9")}];`;
 }
 
 export function toDot(snap: GraphSnapshot, view: GraphView = "cabling"): string {

@@ -6,12 +6,12 @@
 // server pushes to open pages.
 import ipaddr from "ipaddr.js";
 import pLimit from "p-limit";
-import { bgpRoutes, parseBgpSummary } from "../frr/state.js";
-import { vtyshJson } from "../frr/vtysh.js";
-import { inspectLab, type PortInspect } from "../runtime/netns/inspect.js";
-import type { LabState } from "../runtime/state.js";
+import { bgpRoutes, parseBgpSummary } from "../stacks/frr/state.js";
+import { vtyshJson } from "../stacks/frr/vtysh.js";
+import { inspectLab, type PortInspect } from "../core/inspect.js";
+import type { LabState } from "../core/state.js";
 import { describeImpairment, hasImpairment } from "../topology/impairment.js";
-import type { Impairment, Lab, NodeModel } from "../topology/model.js";
+import type { Impairment, Lab, NodeModel } from "../core/model.js";
 
 export type Family = "ipv4" | "ipv6";
 
@@ -33,6 +33,8 @@ export interface NodeView {
   name: string;
   /** frr, linux, bridge, … (the topology's kind). */
   kind: string;
+  /** router, host or bridge (from the kind): what the page draws. */
+  role: string;
   /** running, degraded (a daemon down), missing (namespace gone), or "not deployed". */
   status: string;
   netns?: string;
@@ -251,11 +253,11 @@ export function pairSessions(halves: SessionHalf[], owners: Map<string, string>)
 }
 
 function modelHalves(n: NodeModel, state: string): SessionHalf[] {
-  return (n.bgp?.neighbors ?? []).map((nb) => ({
+  return (n.intents.bgp?.neighbors ?? []).map((nb) => ({
     node: n.name,
     peerAddress: nb.address,
     remoteAs: nb.remoteAs,
-    localAs: n.bgp?.asn,
+    localAs: n.intents.bgp?.asn,
     state,
   }));
 }
@@ -276,14 +278,15 @@ export function modelSnapshot(lab: Lab, phase = "not deployed"): GraphSnapshot {
     nodes[n.name] = {
       name: n.name,
       kind: kindLabel(n),
+      role: n.role,
       status: phase,
-      asn: n.bgp?.asn,
-      routerId: n.bgp?.routerId,
+      asn: n.intents.bgp?.asn,
+      routerId: n.intents.bgp?.routerId,
       loopback: n.loopback,
       subnets: n.subnets,
       daemons: [],
       ports: n.ports.map((p) => p.name),
-      announced: n.bgp?.networks ?? [],
+      announced: n.intents.bgp?.networks ?? [],
       received: [],
     };
   }
@@ -322,8 +325,8 @@ interface FrrRead {
 async function readFrr(node: NodeModel, netns: string, owners: Map<string, string>): Promise<FrrRead> {
   const raw = await vtyshJson<Record<string, RawSummaryAf>>(netns, "show bgp summary json", { timeoutMs: 5000 });
   const afs = Object.values(raw ?? {}).filter((v) => v && typeof v === "object");
-  const asn = afs.find((v) => typeof v.as === "number")?.as ?? node.bgp?.asn;
-  const routerId = afs.find((v) => typeof v.routerId === "string")?.routerId ?? node.bgp?.routerId;
+  const asn = afs.find((v) => typeof v.as === "number")?.as ?? node.intents.bgp?.asn;
+  const routerId = afs.find((v) => typeof v.routerId === "string")?.routerId ?? node.intents.bgp?.routerId;
   const halves: SessionHalf[] = parseBgpSummary(raw).map((p) => ({
     node: node.name,
     peerAddress: p.address,
@@ -335,7 +338,7 @@ async function readFrr(node: NodeModel, netns: string, owners: Map<string, strin
   }));
   const families = new Set<Family>(["ipv4"]);
   for (const h of halves) families.add(familyOf(h.peerAddress));
-  for (const n of node.bgp?.networks ?? []) families.add(familyOf(n));
+  for (const n of node.intents.bgp?.networks ?? []) families.add(familyOf(n));
   const announced: string[] = [];
   const received: ReceivedPrefix[] = [];
   for (const afi of families) {
@@ -400,8 +403,8 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
             frr.set(n.name, await readFrr(m, n.netns, owners));
           } catch (e) {
             frr.set(n.name, {
-              asn: m.bgp?.asn,
-              routerId: m.bgp?.routerId,
+              asn: m.intents.bgp?.asn,
+              routerId: m.intents.bgp?.routerId,
               halves: modelHalves(m, "unknown"),
               announced: [],
               received: [],
@@ -421,6 +424,7 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
     nodes[n.name] = {
       name: n.name,
       kind: m?.kind ?? n.kind,
+      role: m?.role ?? "router",
       status: n.status,
       netns: n.netns,
       asn: f?.asn ?? m?.asn,

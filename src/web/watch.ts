@@ -1,6 +1,6 @@
 // Polls a running lab while someone is looking, and tells listeners what changed. One poll
 // at a time; a poll asked for while one runs waits for the next one to finish.
-import { type LabState, readState } from "../runtime/state.js";
+import { type LabState, readState } from "../core/state.js";
 import { diffSnapshot, type GraphSnapshot, gatherSnapshot, type SnapshotDiff } from "./snapshot.js";
 
 export interface Versioned {

@@ -9,8 +9,8 @@ import { chown, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { checkFrrConfig } from "../../src/frr/check.js";
-import { renderFrrConfig } from "../../src/frr/render.js";
+import { checkFrrConfig } from "../../src/stacks/frr/check.js";
+import { renderFrrConfig } from "../../src/stacks/frr/render.js";
 import {
   type BgpPeer,
   bgpRoutes,
@@ -19,9 +19,9 @@ import {
   ipRoutes,
   runningDaemons,
   waitForDaemons,
-} from "../../src/frr/state.js";
-import { VtyshError, vtysh, vtyshApply, vtyshJson } from "../../src/frr/vtysh.js";
-import type { NodeModel } from "../../src/topology/model.js";
+} from "../../src/stacks/frr/state.js";
+import { VtyshError, vtysh, vtyshApply, vtyshJson } from "../../src/stacks/frr/vtysh.js";
+import type { NodeModel } from "../../src/core/model.js";
 import { run, runOk } from "../../src/util/exec.js";
 
 const A = "wlfrrtest_ia"; // namespace and pathspace

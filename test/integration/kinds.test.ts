@@ -5,11 +5,11 @@ import { access } from "node:fs/promises";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { bgpRoutes, ipRoutes, type RibRoute } from "../../src/frr/state.js";
-import { deployLab } from "../../src/runtime/netns/deploy.js";
-import { destroyLab } from "../../src/runtime/netns/destroy.js";
-import { inspectLab } from "../../src/runtime/netns/inspect.js";
-import { readState } from "../../src/runtime/state.js";
+import { bgpRoutes, ipRoutes, type RibRoute } from "../../src/stacks/frr/state.js";
+import { deployLab } from "../../src/core/lifecycle/deploy.js";
+import { destroyLab } from "../../src/core/lifecycle/destroy.js";
+import { inspectLab } from "../../src/core/inspect.js";
+import { readState } from "../../src/core/state.js";
 import { loadTopology } from "../../src/topology/load.js";
 import { EXAMPLES, inNode, pingTtl, ROOT, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 

@@ -3,11 +3,11 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { bgpRoutes } from "../../src/frr/state.js";
-import { deployLab } from "../../src/runtime/netns/deploy.js";
-import { destroyLab } from "../../src/runtime/netns/destroy.js";
-import { inspectLab } from "../../src/runtime/netns/inspect.js";
-import { readState } from "../../src/runtime/state.js";
+import { bgpRoutes } from "../../src/stacks/frr/state.js";
+import { deployLab } from "../../src/core/lifecycle/deploy.js";
+import { destroyLab } from "../../src/core/lifecycle/destroy.js";
+import { inspectLab } from "../../src/core/inspect.js";
+import { readState } from "../../src/core/state.js";
 import { loadTopology } from "../../src/topology/load.js";
 import { run } from "../../src/util/exec.js";
 import { EXAMPLES, inNode, pingTtl, skipUnlessRoot, waitNoLeftovers } from "./helpers.js";

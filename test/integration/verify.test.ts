@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { bgpSummary } from "../../src/frr/state.js";
+import { bgpSummary } from "../../src/stacks/frr/state.js";
 import { run } from "../../src/util/exec.js";
 import type { VerifyReport } from "../../src/verify/run.js";
 import { parseXml } from "../unit/xml.js";

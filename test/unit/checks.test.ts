@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { describeCheck } from "../../src/topology/checks.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
-import type { Lab } from "../../src/topology/model.js";
+import type { Lab } from "../../src/core/model.js";
 
 const FILE = "lab.yml";
 

@@ -4,10 +4,10 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { capsFromMask, planCaps } from "../../src/runtime/docker/caps.js";
-import { configLines, dockerizePlan, groupOwner } from "../../src/runtime/docker/deploy.js";
-import { nodeExecArgv } from "../../src/runtime/netns/exec.js";
-import { buildPlan, renderPlan, type Step } from "../../src/runtime/netns/plan.js";
+import { capsFromMask, planCaps } from "../../src/runtimes/docker/caps.js";
+import { configLines, dockerizePlan, groupOwner } from "../../src/runtimes/docker/deploy.js";
+import { nodeExecArgv } from "../../src/runtimes/netns/exec.js";
+import { buildPlan, renderPlan, type Step } from "../../src/core/plan.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
 

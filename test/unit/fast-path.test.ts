@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { chain, clos } from "../../src/generate/shapes.js";
 import { toYaml } from "../../src/generate/yaml.js";
-import { buildPlan, renderPlan, type Step } from "../../src/runtime/netns/plan.js";
-import { routerStartOrder } from "../../src/runtime/netns/start-order.js";
+import { buildPlan, renderPlan, type Step } from "../../src/core/plan.js";
+import { routerStartOrder } from "../../src/core/start-order.js";
 import { parseTopology } from "../../src/topology/load.js";
 
 const gen = (t: Parameters<typeof toYaml>[0]) => parseTopology(toYaml(t), "gen.yml");

@@ -4,15 +4,15 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { describe, test } from "node:test";
-import { checkFrrConfig, checkNodeFrrConfig, formatConfigError } from "../../src/frr/check.js";
+import { checkFrrConfig, checkNodeFrrConfig, formatConfigError } from "../../src/stacks/frr/check.js";
 import {
   daemonsFor,
   neededDaemons,
   prepareRawConfig,
   renderFrrConfig,
   renderFrrConfigDetailed,
-} from "../../src/frr/render.js";
-import type { BgpModel, NodeModel, PortModel } from "../../src/topology/model.js";
+} from "../../src/stacks/frr/render.js";
+import type { BgpModel, NodeModel, PortModel } from "../../src/core/model.js";
 
 const skipNoFrr = existsSync("/usr/bin/vtysh") ? false : "FRR's vtysh is not installed";
 

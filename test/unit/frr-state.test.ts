@@ -1,9 +1,9 @@
 // Parsers of FRR's JSON and of vtysh's error lines, on output captured from FRR 8.4.4.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseVtyshErrors } from "../../src/frr/check.js";
-import { parseBgpRoutes, parseBgpSummary, parseIpRoutes } from "../../src/frr/state.js";
-import { cleanStderr, withJson } from "../../src/frr/vtysh.js";
+import { parseVtyshErrors } from "../../src/stacks/frr/check.js";
+import { parseBgpRoutes, parseBgpSummary, parseIpRoutes } from "../../src/stacks/frr/state.js";
+import { cleanStderr, withJson } from "../../src/stacks/frr/vtysh.js";
 
 // `show bgp summary json` on ops1 (datacenter profile), an IPv4 and an IPv6 neighbor to ops2.
 const SUMMARY = {

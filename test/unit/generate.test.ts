@@ -3,14 +3,14 @@
 import assert from "node:assert/strict";
 import { access } from "node:fs/promises";
 import { describe, test } from "node:test";
-import { checkFrrConfig } from "../../src/frr/check.js";
-import { checkFrrConfigsBatched } from "../../src/frr/check-many.js";
-import { renderFrrConfig } from "../../src/frr/render.js";
-import { splitByDaemon } from "../../src/frr/split.js";
+import { checkFrrConfig } from "../../src/stacks/frr/check.js";
+import { checkFrrConfigsBatched } from "../../src/stacks/frr/check-many.js";
+import { renderFrrConfig } from "../../src/stacks/frr/render.js";
+import { splitByDaemon } from "../../src/stacks/frr/split.js";
 import { chain, clos, GenerateError, ring } from "../../src/generate/shapes.js";
 import { toYaml } from "../../src/generate/yaml.js";
 import { parseTopology } from "../../src/topology/load.js";
-import { findNode, type Lab } from "../../src/topology/model.js";
+import { findNode, type Lab } from "../../src/core/model.js";
 
 const skipNoFrr = await access("/usr/bin/vtysh").then(
   () => false,

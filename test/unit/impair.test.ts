@@ -2,8 +2,8 @@
 // back (captured from iproute2 6.1 for tbf; netem's JSON shape as q_netem.c prints it).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseQdiscs, tcQdiscArgs } from "../../src/runtime/netns/impair.js";
-import { buildPlan, renderPlan } from "../../src/runtime/netns/plan.js";
+import { parseQdiscs, tcQdiscArgs } from "../../src/links/impair.js";
+import { buildPlan, renderPlan } from "../../src/core/plan.js";
 import { describeImpairment, parseImpairment } from "../../src/topology/impairment.js";
 import { parseTopology } from "../../src/topology/load.js";
 import { formatMs, formatRate, parseDuration, parsePercent, parseRate } from "../../src/topology/units.js";

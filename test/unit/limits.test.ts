@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkFit, FRR_NODE_MB } from "../../src/runtime/limits.js";
-import type { Lab, NodeModel } from "../../src/topology/model.js";
+import { checkFit, FRR_NODE_MB } from "../../src/core/limits.js";
+import type { Lab, NodeModel } from "../../src/core/model.js";
 
 function lab(routers: number, hosts: number): Lab {
   const node = (name: string, kind: NodeModel["kind"]): NodeModel => ({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildPlan, renderPlan } from "../../src/runtime/netns/plan.js";
-import type { Lab } from "../../src/topology/model.js";
+import { buildPlan, renderPlan } from "../../src/core/plan.js";
+import type { Lab } from "../../src/core/model.js";
 
 const lab: Lab = {
   name: "p",

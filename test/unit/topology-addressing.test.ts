@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parsePrefix } from "../../src/topology/address.js";
-import { AddressPool, allocateAddresses } from "../../src/topology/addressing.js";
+import { AddressPool, allocateAddresses } from "../../src/topology/resolve/addressing.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
-import { findNode, type Lab } from "../../src/topology/model.js";
+import { findNode, type Lab } from "../../src/core/model.js";
 
 const FILE = "lab.yml";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadTopology } from "../../src/topology/load.js";
-import { findNode, findPort, type Lab, type NodeModel } from "../../src/topology/model.js";
+import { findNode, findPort, type Lab, type NodeModel } from "../../src/core/model.js";
 
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
-import { findNode, type Lab, type NodeModel } from "../../src/topology/model.js";
+import { findNode, type Lab, type NodeModel } from "../../src/core/model.js";
 
 const FILE = "lab.yml";
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { nodeExecArgv } from "../../runtime/netns/exec.js";
-import { listNetns } from "../../runtime/netns/ip.js";
-import { nsName } from "../../runtime/paths.js";
+import { nodeExecArgv } from "../../runtimes/netns/exec.js";
+import { listNetns } from "../../util/ip.js";
+import { nsName } from "../../core/paths.js";
 import { portOrError } from "../../topology/endpoints.js";
 import { labState, UsageError } from "../resolve.js";
 

@@ -1,6 +1,6 @@
-import { deployLab, renderConfigs } from "../../runtime/netns/deploy.js";
-import { buildPlan, renderPlan } from "../../runtime/netns/plan.js";
-import { nsName } from "../../runtime/paths.js";
+import { deployLab, renderConfigs } from "../../core/lifecycle/deploy.js";
+import { buildPlan, renderPlan } from "../../core/plan.js";
+import { nsName } from "../../core/paths.js";
 import { progressPrinter, seconds, table } from "../output.js";
 import { loadLab } from "../resolve.js";
 import { renderReport, verifyDeployed } from "./verify.js";
@@ -22,8 +22,8 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     // Configs are rendered and checked by FRR's parser even in a dry run.
     const configs = await renderConfigs(lab);
     let plan = buildPlan(lab, configs);
-    if (lab.nodes.some((n) => n.container)) {
-      plan = (await import("../../runtime/docker/deploy.js")).dockerizePlan(lab, plan, configs, { dryRun: true });
+    if (lab.nodes.some((n) => n.runtime.container)) {
+      plan = (await import("../../runtimes/docker/deploy.js")).dockerizePlan(lab, plan, configs, { dryRun: true });
     }
     process.stdout.write(renderPlan(plan));
     return 0;
@@ -54,13 +54,13 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     } else {
       const rows = lab.nodes.map((n) => [
         n.name,
-        n.container ? `${n.container.preset ?? n.kind} (docker)` : n.kind,
+        n.runtime.container ? `${n.kind} (docker)` : n.kind,
         nsName(lab.name, n.name),
         n.ports
           .filter((p) => p.peer)
           .map((p) => `${p.name}→${p.peer?.node}:${p.peer?.port}`)
           .join(" "),
-        n.bgp ? `AS${n.bgp.asn}` : "",
+        n.intents.bgp ? `AS${n.intents.bgp.asn}` : "",
       ]);
       process.stdout.write(`${table(["node", "kind", "namespace", "cables", "bgp"], rows)}\n`);
       const bgp = result.bgp;

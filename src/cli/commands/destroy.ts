@@ -1,5 +1,5 @@
-import { destroyLab } from "../../runtime/netns/destroy.js";
-import { listLabs, readState } from "../../runtime/state.js";
+import { destroyLab } from "../../core/lifecycle/destroy.js";
+import { listLabs, readState } from "../../core/state.js";
 import { seconds } from "../output.js";
 import { labStateOrName } from "../resolve.js";
 
@@ -12,9 +12,9 @@ export interface DestroyFlags {
 
 /** Containers labelled with the lab's name when it has no state (Docker reachable only). */
 async function orphanContainers(name: string) {
-  const d = await import("../../runtime/docker/client.js");
+  const d = await import("../../runtimes/docker/client.js");
   if (!(await d.dockerAvailable())) return undefined;
-  const { removeLabObjects } = await import("../../runtime/docker/destroy.js");
+  const { removeLabObjects } = await import("../../runtimes/docker/destroy.js");
   const t0 = performance.now();
   const r = await removeLabObjects(name);
   if (r.containers === 0 && r.networks === 0) return undefined;

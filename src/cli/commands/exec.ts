@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { nodeExecArgv } from "../../runtime/netns/exec.js";
-import type { LabState } from "../../runtime/state.js";
-import type { NodeModel } from "../../topology/model.js";
+import { nodeExecArgv } from "../../runtimes/netns/exec.js";
+import type { LabState } from "../../core/state.js";
+import type { NodeModel } from "../../core/model.js";
 import { labState, UsageError } from "../resolve.js";
 
 export interface NodeFlags {

@@ -1,5 +1,5 @@
-import { inspectLab, type LabInspect } from "../../runtime/netns/inspect.js";
-import { listLabs, readState } from "../../runtime/state.js";
+import { inspectLab, type LabInspect } from "../../core/inspect.js";
+import { listLabs, readState } from "../../core/state.js";
 import { describeImpairment } from "../../topology/impairment.js";
 import { table } from "../output.js";
 import { labState } from "../resolve.js";

@@ -1,5 +1,5 @@
-import { withLabLock } from "../../runtime/lock.js";
-import { daemonPids, restartNode, startNode, stopNode } from "../../runtime/netns/node.js";
+import { withLabLock } from "../../core/lock.js";
+import { daemonPids, restartNode, startNode, stopNode } from "../../stacks/frr/node.js";
 import { labState, UsageError } from "../resolve.js";
 
 export interface NodeCmdFlags {

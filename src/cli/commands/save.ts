@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { nodeExecArgv } from "../../runtime/netns/exec.js";
-import { RUN_ROOT } from "../../runtime/paths.js";
+import { nodeExecArgv } from "../../runtimes/netns/exec.js";
+import { RUN_ROOT } from "../../core/paths.js";
 import { runOk } from "../../util/exec.js";
 import { labState } from "../resolve.js";
 
@@ -41,7 +41,7 @@ export async function saveCommand(flags: SaveFlags): Promise<number> {
   const dir = path.resolve(flags.output ?? path.join(base, `${state.name}-configs`));
   await mkdir(dir, { recursive: true });
   const saved: { node: string; file: string }[] = [];
-  for (const n of state.model.nodes.filter((x) => x.kind === "frr")) {
+  for (const n of state.model.nodes.filter((x) => x.stack?.name === "frr")) {
     // Inside the node (its hostname namespace), so vtysh's own hostname line is the node's.
     const [cmd, ...args] = nodeExecArgv(state.name, n, ["vtysh", "-c", "show running-config"]);
     const text = (await runOk(cmd as string, args)).stdout;

@@ -15,8 +15,8 @@
     down: "#dc2626",
     warn: "#d97706",
     unknown: "#94a3b8",
-    frr: ["#dbeafe", "#2563eb"],
-    linux: ["#dcfce7", "#16a34a"],
+    router: ["#dbeafe", "#2563eb"],
+    host: ["#dcfce7", "#16a34a"],
     bridge: ["#fef3c7", "#d97706"],
     container: ["#ede9fe", "#7c3aed"],
     other: ["#f1f5f9", "#475569"],
@@ -76,7 +76,8 @@
   }
 
   // ---- view models ---------------------------------------------------------------------
-  const kindName = (k) => ({ frr: "router", linux: "host", bridge: "bridge", container: "container" })[k] || k;
+  // Roles, not kind names: a new kind needs no change here (src/kinds/ gives its role).
+  const kindName = (n) => (n.kind && n.kind !== n.role ? `${n.role} (${n.kind})` : n.role);
   const nodeColors = (k) => COLORS[k] || COLORS.other;
 
   function cableColor(c) {
@@ -101,7 +102,7 @@
     if (c.state !== "up" && c.state !== "unknown") parts.push(c.state.toUpperCase());
     const imp = impairmentText(c);
     if (imp) parts.push(imp);
-    const toBridge = [c.a, c.b].some((e) => snap.nodes[e.node]?.kind === "bridge");
+    const toBridge = [c.a, c.b].some((e) => snap.nodes[e.node]?.role === "bridge");
     if (!parts.length && c.subnet && !toBridge) parts.push(c.subnet);
     return parts.join("\n");
   }
@@ -118,8 +119,8 @@
   function cablingElements(s) {
     const els = [];
     for (const n of Object.values(s.nodes)) {
-      const [fill, border] = nodeColors(n.kind);
-      const sub = [kindName(n.kind), n.asn !== undefined ? `AS ${n.asn}` : "", ...(n.subnets || [])]
+      const [fill, border] = nodeColors(n.role);
+      const sub = [kindName(n), n.asn !== undefined ? `AS ${n.asn}` : "", ...(n.subnets || [])]
         .filter(Boolean)
         .join(" · ");
       els.push({
@@ -134,7 +135,7 @@
           border,
           ...box(`${n.name}\n${sub}`, "node"),
         },
-        classes: `node kind-${n.kind} status-${n.status.replace(/\s+/g, "-")}`,
+        classes: `node role-${n.role} status-${n.status.replace(/\s+/g, "-")}`,
       });
     }
     for (const c of Object.values(s.cables)) {
@@ -175,7 +176,7 @@
       const lines = [n.name];
       for (const p of n.announced) lines.push(`▲ ${p}`);
       for (const r of n.received) lines.push(`▼ ${r.prefix}${r.aspath ? ` [${r.aspath}]` : ""}`);
-      const [fill, border] = nodeColors(n.kind);
+      const [fill, border] = nodeColors(n.role);
       els.push({
         group: "nodes",
         data: {
@@ -239,8 +240,8 @@
       },
     },
     { selector: "node[w]", style: { width: "data(w)", height: "data(h)" } },
-    { selector: "node.kind-bridge", style: { shape: "barrel", "border-style": "double", "border-width": 4 } },
-    { selector: "node.kind-linux", style: { shape: "ellipse" } },
+    { selector: "node.role-bridge", style: { shape: "barrel", "border-style": "double", "border-width": 4 } },
+    { selector: "node.role-host", style: { shape: "ellipse" } },
     {
       selector: "node.status-missing, node.status-degraded",
       style: { "border-color": COLORS.down, "border-style": "dashed" },
@@ -492,7 +493,7 @@
       el(
         "li",
         { "data-node": n.name, "data-status": n.status, onclick: () => openNode(n.name) },
-        `${n.name} · ${kindName(n.kind)}${n.asn !== undefined ? ` · AS ${n.asn}` : ""}`,
+        `${n.name} · ${kindName(n)}${n.asn !== undefined ? ` · AS ${n.asn}` : ""}`,
         badge(n.status, n.status === "running" ? "up" : n.status === "not deployed" ? "" : "down"),
       ),
     );
@@ -588,7 +589,7 @@
     const n = snap.nodes[evt.target.data("name")];
     if (!n) return;
     showTip(evt, [
-      el("div", { class: "title" }, `${n.name} · ${kindName(n.kind)} · ${n.status}`),
+      el("div", { class: "title" }, `${n.name} · ${kindName(n)} · ${n.status}`),
       table(
         ["", ""],
         [
@@ -646,7 +647,7 @@
       el(
         "p",
         {},
-        `${kindName(n.kind)}${n.asn !== undefined ? ` · AS ${n.asn}` : ""}${n.routerId ? ` · router-id ${n.routerId}` : ""}${n.netns ? ` · netns ${n.netns}` : ""}`,
+        `${kindName(n)}${n.asn !== undefined ? ` · AS ${n.asn}` : ""}${n.routerId ? ` · router-id ${n.routerId}` : ""}${n.netns ? ` · netns ${n.netns}` : ""}`,
       ),
     ];
     const prefixes = [

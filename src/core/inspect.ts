@@ -1,0 +1,175 @@
+// What a lab really is, read back from the kernel and FRR: the seed's `ethtool -S` and
+// `ip addr` detective work (which veth end is which, peer ifindex) done for the user.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Impairment } from "./model.js";
+import { frrDir } from "./paths.js";
+import type { LabState } from "./state.js";
+import { readImpairments } from "../links/impair.js";
+import { ipJson, listNetns } from "../util/ip.js";
+import { isAlive } from "../util/procs.js";
+
+interface IpAddrJson {
+  ifindex: number;
+  ifname: string;
+  link_index?: number;
+  link_netnsid?: number;
+  address?: string;
+  operstate?: string;
+  mtu?: number;
+  ifalias?: string;
+  master?: string;
+  flags?: string[];
+  addr_info?: { family: string; local: string; prefixlen: number; scope?: string }[];
+  linkinfo?: { info_kind?: string };
+}
+
+export interface PortInspect {
+  node: string;
+  /** The user's port name. */
+  port: string;
+  /** The kernel interface name. */
+  ifname: string;
+  netns: string;
+  ifindex?: number;
+  /** Peer ifindex as the kernel reports it (veth `@ifN`, ethtool's peer_ifindex). */
+  peerIfindex?: number;
+  /** The cable's other end, `node:port`. */
+  peer?: string;
+  /** True when the kernel's peer ifindex is the peer port's ifindex (and back). */
+  peerOk?: boolean;
+  mac?: string;
+  mtu?: number;
+  state: string;
+  addresses: string[];
+  alias?: string;
+  bridge?: string;
+  /** tc conditions on this end's egress (delay, loss, rate, …), as the kernel has them. */
+  impairment?: Impairment;
+}
+
+export interface DaemonInspect {
+  name: string;
+  pid?: number;
+  alive: boolean;
+}
+
+export interface NodeInspect {
+  name: string;
+  kind: string;
+  netns: string;
+  /** running: namespace and daemons present; degraded: a daemon is down; missing: namespace gone. */
+  status: "running" | "degraded" | "missing";
+  daemons: DaemonInspect[];
+  loopback: string[];
+  ports: PortInspect[];
+  /** Container nodes (docker runtime): the container as Docker reports it. */
+  container?: ContainerInspect;
+}
+
+export interface ContainerInspect {
+  name: string;
+  id?: string;
+  image: string;
+  /** Docker's state: running, exited, … or missing. */
+  state: string;
+  /** Host pid of the container's PID 1. */
+  pid?: number;
+  /** Inner namespace holding the ports (port-namespace). */
+  portNamespace?: string;
+  /** Address on the lab's management network (`management:`), e.g. 172.18.0.2/16. */
+  mgmt?: string;
+}
+
+export interface LabInspect {
+  name: string;
+  phase: string;
+  file?: string;
+  createdAt: string;
+  nodes: NodeInspect[];
+}
+
+async function daemonStatus(pathspace: string, daemons: string[]): Promise<DaemonInspect[]> {
+  const dir = frrDir(pathspace);
+  const files = new Set(await readdir(dir).catch(() => [] as string[]));
+  return Promise.all(
+    daemons.map(async (d) => {
+      if (!files.has(`${d}.pid`)) return { name: d, alive: false };
+      const pid = Number((await readFile(path.join(dir, `${d}.pid`), "utf8").catch(() => "")).trim());
+      return { name: d, pid: pid || undefined, alive: pid > 1 && (await isAlive(pid)) };
+    }),
+  );
+}
+
+function addrs(i: IpAddrJson | undefined): string[] {
+  return (i?.addr_info ?? [])
+    .filter((a) => a.scope !== "link" && a.scope !== "host")
+    .map((a) => `${a.local}/${a.prefixlen}`);
+}
+
+export async function inspectLab(state: LabState): Promise<LabInspect> {
+  const present = new Set(await listNetns());
+  const kernel = new Map<string, Map<string, IpAddrJson>>();
+  const impairments = new Map<string, Map<string, Impairment>>();
+  await Promise.all(
+    state.nodes.map(async (n) => {
+      if (!present.has(n.netns)) return;
+      const list = await ipJson<IpAddrJson[]>(["-d", "addr", "show"], n.netns).catch(() => [] as IpAddrJson[]);
+      kernel.set(n.name, new Map(list.map((i) => [i.ifname, i])));
+      impairments.set(n.name, await readImpairments(n.netns));
+    }),
+  );
+
+  const model = state.model;
+  const nodes: NodeInspect[] = await Promise.all(
+    state.nodes.map(async (n) => {
+      const m = model.nodes.find((x) => x.name === n.name);
+      const k = kernel.get(n.name);
+      const daemons = await daemonStatus(n.netns, n.daemons);
+      const ports: PortInspect[] = (m?.ports ?? []).map((p) => {
+        const i = k?.get(p.ifname);
+        const peerNode = p.peer ? model.nodes.find((x) => x.name === p.peer?.node) : undefined;
+        const peerPort = peerNode?.ports.find((x) => x.name === p.peer?.port);
+        const peerKernel = peerPort ? kernel.get(peerNode?.name ?? "")?.get(peerPort.ifname) : undefined;
+        return {
+          node: n.name,
+          port: p.name,
+          ifname: p.ifname,
+          netns: n.netns,
+          ifindex: i?.ifindex,
+          peerIfindex: i?.link_index,
+          peer: p.peer ? `${p.peer.node}:${p.peer.port}` : undefined,
+          peerOk:
+            i && peerKernel ? i.link_index === peerKernel.ifindex && peerKernel.link_index === i.ifindex : undefined,
+          mac: i?.address,
+          mtu: i?.mtu,
+          state: i ? (i.operstate ?? "UNKNOWN") : "MISSING",
+          addresses: addrs(i),
+          alias: i?.ifalias,
+          bridge: i?.master,
+          impairment: impairments.get(n.name)?.get(p.ifname),
+        };
+      });
+      const status: NodeInspect["status"] = !k ? "missing" : daemons.every((d) => d.alive) ? "running" : "degraded";
+      return {
+        name: n.name,
+        kind: n.kind,
+        netns: n.netns,
+        status,
+        daemons,
+        loopback: addrs(k?.get("lo")).filter((a) => !a.startsWith("127.") && a !== "::1/128"),
+        ports,
+      };
+    }),
+  );
+  const info: LabInspect = {
+    name: state.name,
+    phase: state.phase,
+    file: state.file,
+    createdAt: state.createdAt,
+    nodes,
+  };
+  // Container nodes: daemons and status from the container itself (docker runtime).
+  if (state.nodes.some((n) => n.container)) await (await import("../runtimes/docker/inspect.js")).inspectContainers(state, info);
+  return info;
+}

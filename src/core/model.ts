@@ -1,0 +1,189 @@
+// The validated lab model: what the topology file means, with every name, address and
+// BGP peer resolved. Runtimes and config renderers read only this, never the raw YAML.
+import type { KindName } from "../topology/schema.js";
+
+/** Where something was written in the topology file (1-based line and column). */
+export interface SourcePos {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface PortRef {
+  node: string;
+  /** The user's port name, as written in the topology file (`1`, `swp1`, `Ethernet1/1`). */
+  port: string;
+}
+
+export interface PortModel {
+  node: string;
+  /** The user's name for the port. */
+  name: string;
+  /** The kernel interface name (equals `name` unless the kernel cannot take it). */
+  ifname: string;
+  /** Addresses in CIDR form (IPv4 and IPv6). */
+  addresses: string[];
+  mtu?: number;
+  description?: string;
+  /** Index into Lab.links; undefined for ports without a cable (e.g. `lo`). */
+  link?: number;
+  /** The port at the other end of the cable. */
+  peer?: PortRef;
+}
+
+/**
+ * Routing intent per node, by module name. Empty here: each intent module declares its key,
+ * e.g. src/intents/bgp/model.ts adds `bgp?: BgpModel`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in src/intents/*
+export interface IntentModels {}
+
+/** What a node is, from its kind (src/kinds/): the only distinction code outside kinds/ makes. */
+export type Role = "router" | "host" | "bridge";
+
+/** The routing software of a node (src/stacks/<name>/) and what the user gave it. */
+export interface StackModel {
+  name: string;
+  /** Raw configuration text in the stack's own syntax, as the user wrote it. */
+  config?: string;
+  /** The stack's options (FRR: profile, daemons, …), merged from defaults; owned by the stack. */
+  options: Record<string, unknown>;
+}
+
+/** Where a node lives (src/runtimes/<name>/) and the runtime's settings for it. */
+export interface RuntimeModel {
+  name: string;
+  /** Image-based runtimes (docker): how the node's container is built. */
+  container?: ContainerModel;
+}
+
+export interface NodeModel {
+  name: string;
+  /** The kind as written (frr, linux, bridge, openswitch, …); see src/kinds/. */
+  kind: string;
+  role: Role;
+  /** Ports in the order they were first seen (interfaces, then links). */
+  ports: PortModel[];
+  /** Addresses on the loopback (`interfaces.lo`). */
+  loopback: string[];
+  forwarding: boolean;
+  /** Routing intent by module (bgp, static, …). */
+  intents: IntentModels;
+  /** Routing software; absent for nodes that run none (hosts, bridges). */
+  stack?: StackModel;
+  runtime: RuntimeModel;
+  /** bridge nodes: the segment subnets. */
+  subnets: string[];
+  pos?: SourcePos;
+}
+
+/** How a container node is run (docker runtime, src/runtimes/docker/). */
+export interface ContainerModel {
+  image: string;
+  /**
+   * Inner network namespace the image keeps its data ports in (the seed's `swns`): wirelab
+   * waits for it inside the container and moves each cabled port there.
+   */
+  portNamespace?: string;
+  /** Who starts the routing daemons: wirelab (exec API) or the image's own init. */
+  init: "wirelab" | "image";
+  /** Command replacing the image's (and, for routers started by wirelab, the keep-alive). */
+  cmd?: string[];
+}
+
+export interface LinkModel {
+  index: number;
+  a: PortRef;
+  b: PortRef;
+  subnet?: string;
+  mtu?: number;
+  /** tc conditions on the cable, applied to both ends (each direction). */
+  impairment?: Impairment;
+  pos?: SourcePos;
+}
+
+export interface Lab {
+  name: string;
+  /** Absolute path of the topology file, when loaded from one. */
+  file?: string;
+  nodes: NodeModel[];
+  links: LinkModel[];
+  /** What the lab must prove (`checks:`), run by `wirelab verify`. */
+  checks?: CheckModel[];
+  /** Named failures (`scenarios:`), run by `wirelab verify --scenario NAME`. */
+  scenarios?: ScenarioModel[];
+  /** Docker management network for the lab's container nodes (`management:`). */
+  management?: { subnet?: string };
+}
+
+export function findNode(lab: Lab, name: string): NodeModel | undefined {
+  return lab.nodes.find((n) => n.name === name);
+}
+
+/** Finds a port by the user's name or its kernel name. */
+export function findPort(node: NodeModel, name: string): PortModel | undefined {
+  return node.ports.find((p) => p.name === name) ?? node.ports.find((p) => p.ifname === name);
+}
+
+// ---- impairments, checks and scenarios --------------------------------------------------
+
+/** Link conditions (tc netem/tbf), per direction. */
+export interface Impairment {
+  delayMs?: number;
+  jitterMs?: number;
+  lossPct?: number;
+  duplicatePct?: number;
+  corruptPct?: number;
+  /** Bits per second. */
+  rateBps?: number;
+}
+
+/** A BGP peer named in a check: matched by any of these addresses. */
+export interface PeerRef {
+  /** As the user wrote it: a node name or an address. */
+  label: string;
+  addresses: string[];
+}
+
+export type CheckSpec =
+  | { type: "ping"; from: string; to: string; target: string; source?: string; expect: "success" | "failure" }
+  | { type: "bgp-session"; node: string; neighbors?: PeerRef[]; expect: "established" | "down" }
+  | {
+      type: "bgp-route";
+      node: string;
+      prefix: string;
+      afi: "ipv4" | "ipv6";
+      nexthop?: string;
+      /** Normalised: ASNs separated by single spaces; "" for a local route. */
+      asPath?: string;
+      best: boolean;
+      expect: "present" | "absent";
+    }
+  | {
+      type: "route";
+      node: string;
+      prefix: string;
+      afi: "ipv4" | "ipv6";
+      via?: string;
+      port?: string;
+      ifname?: string;
+      expect: "present" | "absent";
+    }
+  | { type: "interface"; node: string; port: string; ifname: string; expect: "up" | "down" };
+
+export interface CheckModel {
+  name: string;
+  timeoutMs: number;
+  spec: CheckSpec;
+  pos?: SourcePos;
+}
+
+export type FaultModel = { type: "link-down"; link: number } | { type: "node-stop"; node: string };
+
+export interface ScenarioModel {
+  name: string;
+  description?: string;
+  faults: FaultModel[];
+  checks: CheckModel[];
+  pos?: SourcePos;
+}
