@@ -25,8 +25,9 @@ export type Step =
     }
   /** A program run with an argument array (never a shell). */
   | { type: "exec"; argv: string[] }
-  | { type: "mkdir"; path: string; frrOwned?: boolean }
-  | { type: "write"; path: string; content: string; frrOwned?: boolean }
+  /** `owner`: a system user (a stack's, e.g. frr) that must be able to write there. */
+  | { type: "mkdir"; path: string; owner?: string }
+  | { type: "write"; path: string; content: string; owner?: string }
   /**
    * Work done through an API rather than a program (the docker runtime: containers, the exec
    * API). `describe` is what `--dry-run` prints for it, one line each.
@@ -179,7 +180,7 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
   // The node's directory and the file its UTS namespace is bound on; the namespace itself
   // is made with the node's interfaces (interfaceSteps), in the same process.
   const hostnames: Step[][] = lab.nodes.map((n) => [
-    { type: "mkdir", path: nodeDir(name, n.name), frrOwned: n.stack?.name === "frr" },
+    { type: "mkdir", path: nodeDir(name, n.name), owner: n.stack?.name === "frr" ? "frr" : undefined },
     { type: "write", path: utsFile(name, n.name), content: "" },
   ]);
 
@@ -206,10 +207,10 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
     if (content === undefined) throw new Error(`internal: no FRR config rendered for ${n.name}`);
     const daemons = frrOptions(n)?.daemons ?? [];
     const prepare: Step[] = [
-      { type: "mkdir", path: frrDir(ns), frrOwned: true },
+      { type: "mkdir", path: frrDir(ns), owner: "frr" },
       { type: "mkdir", path: `${vtyshConfigDir(name)}/${ns}` },
       { type: "write", path: `${vtyshConfigDir(name)}/${ns}/vtysh.conf`, content: "" },
-      { type: "write", path: conf, content, frrOwned: true },
+      { type: "write", path: conf, content, owner: "frr" },
     ];
     // Intent-only configs: each daemon reads its own part at start, no vtysh process.
     // Raw configs: daemons boot empty and vtysh -f hands each one its lines.
@@ -222,7 +223,7 @@ export function buildPlan(lab: Lab, frrConfigs: ReadonlyMap<string, string>): Pl
             type: "write",
             path: daemonConfPath(name, n.name, d),
             content: parts.get(d) ?? "",
-            frrOwned: true,
+            owner: "frr",
           }),
         ),
         // zebra first: the other daemons register with it.
@@ -279,7 +280,7 @@ export function renderPlan(plan: Plan): string {
             out.push(s.argv.map(shellQuote).join(" "));
             break;
           case "mkdir":
-            out.push(`mkdir -p ${shellQuote(s.path)}${s.frrOwned ? ` && chown frr:frr ${shellQuote(s.path)}` : ""}`);
+            out.push(`mkdir -p ${shellQuote(s.path)}${s.owner ? ` && chown ${s.owner}:${s.owner} ${shellQuote(s.path)}` : ""}`);
             break;
           case "write":
             if (s.content === "") out.push(`touch ${shellQuote(s.path)}`);

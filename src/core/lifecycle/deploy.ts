@@ -140,14 +140,14 @@ async function runStep(step: Step): Promise<void> {
     }
     case "mkdir":
       await mkdir(step.path, { recursive: true, mode: 0o755 });
-      if (step.frrOwned) {
+      if (step.owner) {
         const o = await frrOwner();
         await chown(step.path, o.uid, o.gid);
       }
       return;
     case "write":
       await writeFile(step.path, step.content, { mode: 0o644 });
-      if (step.frrOwned) {
+      if (step.owner) {
         const o = await frrOwner();
         await chown(step.path, o.uid, o.gid);
       }

@@ -1,0 +1,11 @@
+// The stack registry: one folder per routing stack, one line here to add one.
+import type { NodeModel } from "../core/model.js";
+import type { RoutingStack } from "./stack.js";
+
+export const STACKS: Record<string, RoutingStack> = {};
+
+/** The node's routing stack, when it runs one. */
+export function stackOf(node: NodeModel): RoutingStack | undefined {
+  const name = node.stack?.name;
+  return name !== undefined && Object.hasOwn(STACKS, name) ? STACKS[name] : undefined;
+}
