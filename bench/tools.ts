@@ -8,9 +8,9 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pLimit from "p-limit";
+import type { Lab } from "../src/core/model.js";
 import { vtyJson } from "../src/stacks/frr/vty.js";
 import { loadTopology } from "../src/topology/load.js";
-import type { Lab } from "../src/core/model.js";
 import { run } from "../src/util/exec.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -204,7 +204,7 @@ export function expectedLoopbacks(lab: Lab): Map<string, string[]> {
     routers.map((r) => [
       r.name,
       routers
-        .filter((o) => o === r || o.bgp?.asn !== r.bgp?.asn)
+        .filter((o) => o === r || o.intents.bgp?.asn !== r.intents.bgp?.asn)
         .flatMap((o) => o.loopback.filter((a) => !a.includes(":"))),
     ]),
   );

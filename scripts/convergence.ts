@@ -6,13 +6,13 @@
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { bgpRoutes } from "../src/stacks/frr/state.js";
 import { deployLab } from "../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../src/core/lifecycle/destroy.js";
-import { ipJson } from "../src/util/ip.js";
-import { setLinkUp } from "../src/links/ops.js";
 import { readState } from "../src/core/state.js";
+import { setLinkUp } from "../src/links/ops.js";
+import { bgpRoutes } from "../src/stacks/frr/state.js";
 import { loadTopology } from "../src/topology/load.js";
+import { ipJson } from "../src/util/ip.js";
 
 const LAB = "v3conv";
 const rounds = Number(process.argv[2] ?? 5);
@@ -40,7 +40,7 @@ async function until<T>(t0: number, probe: () => Promise<T>, want: T): Promise<n
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 const lab = { ...(await loadTopology(file)), name: LAB };
-await deployLab(lab, { bgpTimeoutMs: 60_000 });
+await deployLab(lab, { timeoutMs: 60_000 });
 const state = await readState(LAB);
 if (!state) throw new Error("no state after deploy");
 const link = lab.links[0];

@@ -1,6 +1,6 @@
 // Human output: tables and progress on stderr. Machines use --json.
 import Table from "cli-table3";
-import type { ProgressEvent } from "../core/lifecycle/deploy.js";
+import type { ProgressEvent } from "../core/executor.js";
 
 export function table(head: string[], rows: (string | number | undefined)[][]): string {
   const t = new Table({
@@ -22,7 +22,7 @@ export function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
   const write = (s: string) => {
     if (!quiet) process.stderr.write(s);
   };
-  let lastBgp = "";
+  const lastLine = new Map<string, string>();
   return (e) => {
     switch (e.type) {
       case "phase":
@@ -37,15 +37,15 @@ export function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
       case "note":
         write(`${tty ? "\r\x1b[K" : ""}  note: ${e.message}\n`);
         break;
-      case "bgp": {
+      case "ready": {
         const p = e.progress;
-        const line = `  BGP: ${p.answering}/${p.routers} routers answering, ${p.established}/${p.total} neighbors Established, ${p.synced}/${p.total} initial tables in`;
+        const line = `  ${p.summary}`;
         if (p.done || p.timedOut) {
           write(`${tty ? "\r\x1b[K" : ""}  ${p.done ? "✓" : "✗"} ${line.trim()} (${seconds(p.ms)})\n`);
-        } else if (tty && line !== lastBgp) {
+        } else if (tty && line !== lastLine.get(p.protocol)) {
           write(`\r\x1b[K${line}`);
         }
-        lastBgp = line;
+        lastLine.set(p.protocol, line);
         break;
       }
     }

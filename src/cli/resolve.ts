@@ -1,8 +1,8 @@
 // Which lab a command is about: from a topology file (-t), a lab name (--lab), or both.
 import { readFile } from "node:fs/promises";
+import type { Lab } from "../core/model.js";
 import type { LabState } from "../core/state.js";
 import { readState } from "../core/state.js";
-import type { Lab } from "../core/model.js";
 import { LAB_NAME } from "../topology/names.js";
 
 export class UsageError extends Error {

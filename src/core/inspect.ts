@@ -1,13 +1,12 @@
 // What a lab really is, read back from the kernel and FRR: the seed's `ethtool -S` and
 // `ip addr` detective work (which veth end is which, peer ifindex) done for the user.
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
-import type { Impairment } from "./model.js";
-import { frrDir } from "./paths.js";
-import type { LabState } from "./state.js";
+
 import { readImpairments } from "../links/impair.js";
+import { nodeHandle, RUNTIMES } from "../runtimes/index.js";
+import { stackOf } from "../stacks/index.js";
 import { ipJson, listNetns } from "../util/ip.js";
-import { isAlive } from "../util/procs.js";
+import type { Impairment } from "./model.js";
+import type { LabState } from "./state.js";
 
 interface IpAddrJson {
   ifindex: number;
@@ -89,18 +88,6 @@ export interface LabInspect {
   nodes: NodeInspect[];
 }
 
-async function daemonStatus(pathspace: string, daemons: string[]): Promise<DaemonInspect[]> {
-  const dir = frrDir(pathspace);
-  const files = new Set(await readdir(dir).catch(() => [] as string[]));
-  return Promise.all(
-    daemons.map(async (d) => {
-      if (!files.has(`${d}.pid`)) return { name: d, alive: false };
-      const pid = Number((await readFile(path.join(dir, `${d}.pid`), "utf8").catch(() => "")).trim());
-      return { name: d, pid: pid || undefined, alive: pid > 1 && (await isAlive(pid)) };
-    }),
-  );
-}
-
 function addrs(i: IpAddrJson | undefined): string[] {
   return (i?.addr_info ?? [])
     .filter((a) => a.scope !== "link" && a.scope !== "host")
@@ -125,7 +112,8 @@ export async function inspectLab(state: LabState): Promise<LabInspect> {
     state.nodes.map(async (n) => {
       const m = model.nodes.find((x) => x.name === n.name);
       const k = kernel.get(n.name);
-      const daemons = await daemonStatus(n.netns, n.daemons);
+      const stack = m ? stackOf(m) : undefined;
+      const daemons: DaemonInspect[] = m && stack ? await stack.daemonStatus(nodeHandle(state.name, m), n.daemons) : [];
       const ports: PortInspect[] = (m?.ports ?? []).map((p) => {
         const i = k?.get(p.ifname);
         const peerNode = p.peer ? model.nodes.find((x) => x.name === p.peer?.node) : undefined;
@@ -169,7 +157,8 @@ export async function inspectLab(state: LabState): Promise<LabInspect> {
     createdAt: state.createdAt,
     nodes,
   };
-  // Container nodes: daemons and status from the container itself (docker runtime).
-  if (state.nodes.some((n) => n.container)) await (await import("../runtimes/docker/inspect.js")).inspectContainers(state, info);
+  // What each runtime knows beyond the kernel (a container's state, pid, management address).
+  const used = new Set(model.nodes.map((n) => n.runtime.name));
+  for (const [name, rt] of Object.entries(RUNTIMES)) if (used.has(name)) await rt.inspect?.(state, info);
   return info;
 }

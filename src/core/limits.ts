@@ -1,10 +1,9 @@
 // Refuse up front a lab that would not fit, rather than let the machine swap or the OOM
 // killer pick off routers half-way through a deploy.
 import { readFile } from "node:fs/promises";
+import { stackOf } from "../stacks/index.js";
 import type { Lab } from "./model.js";
 
-/** Measured here: zebra + staticd + bgpd of a small lab ≈ 15 MB RSS; room for big tables. */
-export const FRR_NODE_MB = 25;
 /** A namespace with a few interfaces, its hostname namespace and run files. */
 export const OTHER_NODE_MB = 1;
 
@@ -15,8 +14,9 @@ export interface Fit {
   message?: string;
 }
 
+/** Each routing node as its stack estimates it (FRR: ~25 MB), any other node 1 MB. */
 export function estimateMb(lab: Lab): number {
-  return lab.nodes.reduce((mb, n) => mb + (n.stack?.name === "frr" ? FRR_NODE_MB : OTHER_NODE_MB), 0);
+  return lab.nodes.reduce((mb, n) => mb + (stackOf(n)?.memoryMb(n) ?? OTHER_NODE_MB), 0);
 }
 
 /** Pure decision, so it is tested without a machine that is really short of memory. */
@@ -24,14 +24,16 @@ export function checkFit(lab: Lab, availableMb: number): Fit {
   const neededMb = estimateMb(lab);
   // Leave a quarter of what is free to the rest of the machine.
   const ok = neededMb <= availableMb * 0.75;
-  const routers = lab.nodes.filter((n) => n.stack?.name === "frr").length;
+  const routers = lab.nodes.filter((n) => stackOf(n)).length;
+  const stacks = [...new Set(lab.nodes.map((n) => stackOf(n)?.name).filter(Boolean))].join("/").toUpperCase();
+  const perRouter = routers ? Math.round((neededMb - (lab.nodes.length - routers) * OTHER_NODE_MB) / routers) : 0;
   return {
     neededMb,
     availableMb,
     ok,
     message: ok
       ? undefined
-      : `lab '${lab.name}' needs about ${neededMb} MB (${routers} FRR routers × ~${FRR_NODE_MB} MB, ${lab.nodes.length - routers} other nodes) but this machine has ${availableMb} MB available; deploy fewer nodes or free memory`,
+      : `lab '${lab.name}' needs about ${neededMb} MB (${routers} ${stacks} routers × ~${perRouter} MB, ${lab.nodes.length - routers} other nodes) but this machine has ${availableMb} MB available; deploy fewer nodes or free memory`,
   };
 }
 

@@ -1,6 +1,9 @@
 // The validated lab model: what the topology file means, with every name, address and
-// BGP peer resolved. Runtimes and config renderers read only this, never the raw YAML.
-import type { KindName } from "../topology/schema.js";
+// peer resolved. Runtimes, link types and stacks read only this, never the raw YAML.
+//
+// A node's routing intent lives in `intents`, keyed by module name. Each module in
+// src/intents/ adds its own key to `IntentModels` (TypeScript declaration merging), so a new
+// protocol is a new folder, not an edit here.
 
 /** Where something was written in the topology file (1-based line and column). */
 export interface SourcePos {

@@ -25,8 +25,8 @@ export interface NodeState {
 export interface LabState {
   version: 1;
   name: string;
-  /** docker when any node is a container (a mixed lab too). */
-  runtime: "netns" | "docker";
+  /** The runtimes the lab uses besides netns ("docker"), else "netns". */
+  runtime: string;
   phase: LabPhase;
   /** Topology file the lab was deployed from, if any. */
   file?: string;
@@ -35,11 +35,8 @@ export interface LabState {
   /** wirelab pid that did the deploy (a crashed deploy leaves phase=deploying). */
   pid: number;
   nodes: NodeState[];
-  /**
-   * ospfd 8.4 writes graceful-restart state to one file outside the pathspace, shared by all
-   * instances; true when this lab's deploy found none there, so destroy may remove it.
-   */
-  ospfGrFileOurs?: boolean;
+  /** Lab-wide facts each stack keeps for its teardown (RoutingStack.beforeDeploy), by stack name. */
+  stacks?: Record<string, unknown>;
   /** The validated model, so inspect/destroy work when the file has changed or is gone. */
   model: Lab;
 }

@@ -2,9 +2,13 @@
 // eBGP everywhere (one AS per router, spines optionally sharing one), addresses left to
 // the file's `defaults.addressing` pools, so a generated file stays short and readable and
 // deploys like a hand-written one. `toYaml` (yaml.ts) turns the object into text.
+
+import { kindOf } from "../kinds/index.js";
 import type { TopologyInput } from "../topology/schema.js";
 
-export type GenKind = "frr" | "linux";
+/** Kinds the generators build shapes of: routers (the default) or hosts. */
+export const GEN_KINDS = ["frr", "linux"] as const;
+export type GenKind = (typeof GEN_KINDS)[number];
 
 export interface CommonOptions {
   /** Router kind: frr (eBGP) or linux (addresses and forwarding only, no routing daemons). */
@@ -48,14 +52,19 @@ function addressing(links: number): NonNullable<NonNullable<TopologyInput["defau
   return { p2p: `10.0.0.0/${len}`, loopback: "10.255.0.0/16" };
 }
 
+/** Routers run BGP; a shape of hosts (a kind without a routing stack) forwards in the kernel. */
+function routes(kind: GenKind): boolean {
+  return kindOf(kind)?.stack !== undefined;
+}
+
 function router(kind: GenKind, asn: number, neighbors: string[]): NodeIn {
-  if (kind === "linux") return { forwarding: true };
+  if (!routes(kind)) return { forwarding: true };
   return { bgp: { asn, redistribute: ["connected"], neighbors } };
 }
 
 function lab(name: string, kind: GenKind, links: LinkIn[], nodes: Record<string, NodeIn>): TopologyInput {
   const defaults: NonNullable<TopologyInput["defaults"]> = {};
-  if (kind === "linux") defaults.kind = "linux";
+  if (!routes(kind)) defaults.kind = kind;
   // BGP is all these routers run: no staticd (one daemon fewer to start per router, about
   // 5 MB less each). Add it here to use `ip route` on the routers.
   else defaults.frr = { daemons: ["zebra", "bgpd"] };

@@ -1,4 +1,9 @@
-// The intent registry: one folder per intent module, one line here to add one.
-import type { IntentModule } from "./intent.js";
+// The intent registry: one folder per intent module, one line here to add one. The order is
+// the order nodes' intents are resolved in (and so which error a file with several gets).
+import { bgpIntent } from "./bgp/index.js";
+import type { AnyIntentModule } from "./intent.js";
+import { staticIntent } from "./static/index.js";
 
-export const INTENTS: IntentModule[] = [];
+export type { AnyIntentModule, IntentModule, IntentName } from "./intent.js";
+
+export const INTENTS: readonly AnyIntentModule[] = [staticIntent, bgpIntent];

@@ -1,12 +1,14 @@
 // Link conditions with tc, on the egress of each end of a cable (so both directions):
 // netem for delay, jitter, loss, duplicate, corrupt (and rate alongside them), tbf for a
 // bare rate. Read back from the kernel with `tc -j qdisc show` for inspect.
-import { hasImpairment, needsNetem } from "../topology/impairment.js";
+
 import type { Impairment, Lab, NodeModel } from "../core/model.js";
-import { formatMs, formatPercent, formatRate } from "../topology/units.js";
-import { CommandError, run } from "../util/exec.js";
 import { nsName } from "../core/paths.js";
 import type { Step } from "../core/plan.js";
+import { hasImpairment, needsNetem } from "../topology/impairment.js";
+import { formatMs, formatPercent, formatRate } from "../topology/units.js";
+import { CommandError, run } from "../util/exec.js";
+import type { LinkType } from "./link.js";
 
 export class ImpairmentError extends Error {
   constructor(message: string) {
@@ -36,6 +38,12 @@ export function tcQdiscArgs(ifname: string, imp: Impairment, mtu = 1500): string
   const limit = burst + Math.max(Math.ceil(bytesPerSec * 0.2), 65536);
   return [...base, "tbf", "rate", formatRate(rate), "burst", String(burst), "limit", String(limit)];
 }
+
+/** tc conditions on cables, in the interfaces phase once ports are up. */
+export const impairments: LinkType = {
+  name: "impairment",
+  afterInterfaces: (lab, node) => impairmentSteps(lab, node),
+};
 
 /** Plan steps for a node's cabled ports whose link carries an impairment (interfaces phase). */
 export function impairmentSteps(lab: Lab, node: NodeModel): Step[] {

@@ -1,11 +1,11 @@
 // Faults and conditions on one cable of a running lab: cut it (both ends down, as a pulled
 // cable looks to both routers), restore it, and set or clear its tc impairment.
 import type { Impairment, LinkModel } from "../core/model.js";
-import { runOk } from "../util/exec.js";
 import { nsName } from "../core/paths.js";
 import type { LabState } from "../core/state.js";
-import { applyImpairment, readImpairments } from "./impair.js";
+import { runOk } from "../util/exec.js";
 import { ipJson, listNetns } from "../util/ip.js";
+import { applyImpairment, readImpairments } from "./impair.js";
 
 export interface LinkEnd {
   node: string;

@@ -1,9 +1,11 @@
 // The runtime registry: one folder per runtime, one line here to add one. Order matters
 // only for display: plans list each phase's steps runtime by runtime, in this order.
 import type { NodeModel } from "../core/model.js";
+import { docker } from "./docker/index.js";
+import { netns } from "./netns/index.js";
 import type { NodeHandle, Runtime } from "./runtime.js";
 
-export const RUNTIMES: Record<string, Runtime> = {};
+export const RUNTIMES: Record<string, Runtime> = { netns, docker };
 
 export function runtimeOf(node: NodeModel): Runtime {
   const r = Object.hasOwn(RUNTIMES, node.runtime.name) ? RUNTIMES[node.runtime.name] : undefined;

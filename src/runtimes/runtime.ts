@@ -1,10 +1,11 @@
 // The runtime seam: where a node lives and how to get into it. netns (namespaces on the
 // host) and docker (containers) implement it; a new runtime is a folder here plus one line
 // in src/runtimes/index.ts. Nothing above core/ knows which runtime a node uses.
+
+import type { LabInspect } from "../core/inspect.js";
 import type { Lab, NodeModel } from "../core/model.js";
 import type { Phase, Step } from "../core/plan.js";
 import type { LabState, NodeState } from "../core/state.js";
-import type { LabInspect } from "../core/inspect.js";
 import type { RunResult } from "../util/exec.js";
 
 /** How a stack, a check or a user command reaches one node. */
@@ -59,6 +60,11 @@ export interface Runtime {
   handle(lab: string, node: NodeModel): NodeHandle;
   /** Removes this runtime's own objects of the lab (containers, networks), by label. */
   teardown(state: LabState): Promise<RuntimeTeardown>;
+  /**
+   * Removes objects of a lab that has no state left (a crash that also lost the state file),
+   * found by the lab's label; undefined when there were none.
+   */
+  orphans?(lab: string): Promise<(RuntimeTeardown & { containers: number }) | undefined>;
   /** Adds what the runtime knows to an inspection (container state, pid, management address). */
   inspect?(state: LabState, info: LabInspect): Promise<void>;
 }

@@ -1,8 +1,9 @@
 // The stack registry: one folder per routing stack, one line here to add one.
 import type { NodeModel } from "../core/model.js";
+import { frr } from "./frr/index.js";
 import type { RoutingStack } from "./stack.js";
 
-export const STACKS: Record<string, RoutingStack> = {};
+export const STACKS: Record<string, RoutingStack> = { frr };
 
 /** The node's routing stack, when it runs one. */
 export function stackOf(node: NodeModel): RoutingStack | undefined {

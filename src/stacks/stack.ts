@@ -4,10 +4,21 @@
 // stop/start. A new stack is a folder here plus one line in src/stacks/index.ts.
 import type { Lab, NodeModel } from "../core/model.js";
 import type { Step } from "../core/plan.js";
-import type { BgpPath, BgpPeer } from "../intents/bgp/state.js";
-import type { NodeHandle } from "../runtimes/runtime.js";
+import type { BgpPath, BgpPeer, BgpSummary } from "../intents/bgp/state.js";
+import type { NodeHandle, PlanContext } from "../runtimes/runtime.js";
 
 export type Afi = "ipv4" | "ipv6";
+
+/**
+ * A stack's refusal: a bad config line, its software missing, a daemon that did not start.
+ * Deploy reports it as its own failure (DeployError); `node stop/start` as is.
+ */
+export class StackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackError";
+  }
+}
 
 /** A node's rendered configuration, checked before anything is built. */
 export interface PreparedConfig {
@@ -48,6 +59,45 @@ export interface StopOptions {
   kill?: boolean;
 }
 
+/** A node's processes the stack owns, found before they are killed (destroy). */
+export interface OwnedProcesses {
+  /** Verified pids: nothing to save, SIGKILLed at once. */
+  pids: number[];
+  /**
+   * Files the processes leave behind that can only be found while they run (FRR: crash-log
+   * directories, named after a pid and found through /proc/<pid>/maps); removed by cleanup.
+   */
+  leftovers: string[];
+}
+
+export interface QueryOptions {
+  /** Give up after this many ms. */
+  timeoutMs?: number;
+}
+
+/** One route of the stack's RIB (FRR: zebra's `show ip route json`). */
+export interface RibNexthop {
+  ip?: string;
+  interfaceName?: string;
+  active: boolean;
+  /** In the kernel's forwarding table. */
+  fib: boolean;
+  directlyConnected: boolean;
+}
+
+export interface RibRoute {
+  prefix: string;
+  /** connected, kernel, static, bgp, ospf, … */
+  protocol: string;
+  selected: boolean;
+  /** Installed in the kernel. */
+  installed: boolean;
+  distance: number;
+  metric: number;
+  uptime?: string;
+  nexthops: RibNexthop[];
+}
+
 export interface RoutingStack {
   name: string;
   /** Intent modules this stack renders; a node using another is refused with file:line:col. */
@@ -62,28 +112,47 @@ export interface RoutingStack {
   user?: string;
   /** Host-level checks (the stack is installed where nodes share the host's file system). */
   preflight?(lab: Lab, nodes: NodeModel[], handles: NodeHandle[]): Promise<void>;
-  /** Renders and checks the nodes' configs; throws with node, file:line:col on a bad line. */
+  /**
+   * Renders and checks the nodes' configs (`handles[i]` is `nodes[i]`'s); throws StackError
+   * naming the node, the topology file and the bad line. Keyed by node name.
+   */
   prepare(lab: Lab, nodes: NodeModel[], handles: NodeHandle[]): Promise<Map<string, PreparedConfig>>;
-  /** Steps that start the stack in the node with its prepared config (the routing phase). */
-  startSteps(lab: Lab, node: NodeModel, config: PreparedConfig, handle: NodeHandle): Step[];
-  /** Waits until `protocol` has converged on these nodes (all of this stack). */
+  /**
+   * Steps that start the stack in the node with its prepared config: one group of the
+   * routing phase. `ctx.signal` stops waits inside `call` steps.
+   */
+  startSteps(lab: Lab, node: NodeModel, config: PreparedConfig, handle: NodeHandle, ctx?: PlanContext): Step[];
+  /** Waits until `protocol` (one of `protocols()`) has converged on these nodes (all of this stack). */
   waitReady(protocol: string, handles: NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress>;
   /** The node's daemons and whether each runs. */
   daemonStatus(handle: NodeHandle, daemons: string[]): Promise<DaemonStatus[]>;
-  /** Processes of the lab's nodes this stack owns, to be killed at destroy (verified pids). */
-  processes(handle: NodeHandle, daemons: string[]): Promise<number[]>;
-  /** Removes the stack's files for the node after its processes are gone (run dirs, crash logs). */
-  cleanup(handle: NodeHandle, pids: number[]): Promise<void>;
+  /** The node's processes this stack owns (verified pids), found before destroy kills them. */
+  processes(handle: NodeHandle, daemons: string[]): Promise<OwnedProcesses>;
+  /** Removes the stack's files for the node once its processes are gone (run dirs, crash logs). */
+  cleanup(handle: NodeHandle, owned: OwnedProcesses): Promise<void>;
+  /** Stops the node's running daemons (last first); returns those stopped, [] when none ran. */
   stop(handle: NodeHandle, daemons: string[], opts?: StopOptions): Promise<string[]>;
+  /** Starts the daemons that are not running and loads the config; returns those started, [] when all ran. */
   start(handle: NodeHandle, daemons: string[]): Promise<string[]>;
   /** The running configuration, loadable again (`wirelab save`). */
   runningConfig(handle: NodeHandle): Promise<string>;
-  /** argv of the stack's interactive CLI inside the node (`wirelab cli`). */
+  /**
+   * The stack's interactive CLI as a command inside the node (`wirelab cli`); the caller
+   * runs it with `handle.execArgv(...)`.
+   */
   cliArgv(handle: NodeHandle): string[];
   /** Rewrites a user's command run with `wirelab exec` so the stack's CLI reaches this node. */
   execCommand?(handle: NodeHandle, argv: string[]): string[];
-  /** BGP sessions as the stack reports them (checks, web view). */
-  bgpPeers?(handle: NodeHandle): Promise<BgpPeer[]>;
-  /** BGP table for one family, by prefix. */
-  bgpRoutes?(handle: NodeHandle, afi: Afi): Promise<Record<string, BgpPath[]>>;
+  /** Lab-wide facts to keep in the lab state for the teardown (saved before anything is built). */
+  beforeDeploy?(nodes: NodeModel[]): Promise<unknown>;
+  /** Lab-wide cleanup once every node of the lab is gone; `saved` is what beforeDeploy returned. */
+  afterTeardown?(saved: unknown): Promise<void>;
+  /** BGP sessions as the stack reports them (checks, web view); throws when BGP does not answer. */
+  bgpPeers?(handle: NodeHandle, opts?: QueryOptions): Promise<BgpPeer[]>;
+  /** The BGP instance (its AS and router id as it runs) with its peers (web view). */
+  bgpSummary?(handle: NodeHandle, opts?: QueryOptions): Promise<BgpSummary>;
+  /** BGP table for one family, by prefix; {} without a BGP instance. */
+  bgpRoutes?(handle: NodeHandle, afi: Afi, opts?: QueryOptions): Promise<Record<string, BgpPath[]>>;
+  /** The stack's RIB for one family, by prefix (web view: a node's routes). */
+  ribRoutes?(handle: NodeHandle, afi: Afi, opts?: QueryOptions): Promise<Record<string, RibRoute[]>>;
 }

@@ -1,15 +1,25 @@
 // `checks:` and `scenarios:` of a topology → CheckModel / ScenarioModel: every node, port,
 // BGP neighbor and prefix a check names is resolved here, so a typo fails at file:line:col
 // before anything is deployed, and the runner (src/verify/) never reads YAML.
+
+import type {
+  CheckModel,
+  CheckSpec,
+  FaultModel,
+  Lab,
+  NodeModel,
+  PeerRef,
+  ScenarioModel,
+  SourcePos,
+} from "../core/model.js";
+import { runsBgp } from "../intents/bgp/index.js";
 import { ipString, isLinkLocal, parseIp, parsePrefix } from "./address.js";
 import type { CheckInput } from "./checks-schema.js";
 import { linkOrError, nodeOrError, portOrError } from "./endpoints.js";
 import { q, TopologyError } from "./errors.js";
-import type { CheckModel, CheckSpec, FaultModel, Lab, NodeModel, PeerRef, ScenarioModel, SourcePos } from "../core/model.js";
 import type { TopologyInput } from "./schema.js";
 import { orderedKeys, type Path, type SourceInfo } from "./source.js";
 import { parseDuration } from "./units.js";
-import { frrOptions } from "../stacks/frr/options.js";
 
 /** How long a check may take to pass unless it says otherwise. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
@@ -69,7 +79,7 @@ class CheckResolver {
   private router(name: string, path: Path, what: string): NodeModel {
     const n = this.node(name, path, what);
     if (n.role !== "router") this.fail(path, `${what}: ${name} is a ${n.kind} node and runs no BGP`);
-    if (!frrOptions(n)?.daemons.includes("bgpd")) this.fail(path, `${what}: ${name} does not run BGP (no bgpd)`);
+    if (!runsBgp(n)) this.fail(path, `${what}: ${name} does not run BGP (no bgpd)`);
     return n;
   }
 

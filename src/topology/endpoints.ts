@@ -1,7 +1,8 @@
 // `node:port` references into a validated lab: used by checks, scenarios and the `link`,
 // `capture` commands. Each lookup returns the thing or a message in network terms.
-import { didYouMean } from "./issues.js";
+
 import { findPort, type Lab, type LinkModel, type NodeModel, type PortModel } from "../core/model.js";
+import { didYouMean } from "./issues.js";
 
 /** Splits `node:port` at the first `:` (ports may hold colons and slashes: leaf1:Ethernet1/1). */
 export function splitEndpoint(text: string): { node: string; port?: string } {

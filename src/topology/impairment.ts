@@ -1,8 +1,9 @@
 // Link impairments as written (`delay: 50ms, loss: 1%`) → the model's numbers. Shared by
 // the topology loader (errors at file:line:col) and `wirelab link … set` (usage errors).
+
+import type { Impairment, Lab } from "../core/model.js";
 import type { ImpairmentInput } from "./checks-schema.js";
 import { TopologyError } from "./errors.js";
-import type { Impairment, Lab } from "../core/model.js";
 import type { TopologyInput } from "./schema.js";
 import type { SourceInfo } from "./source.js";
 import { formatMs, formatPercent, formatRate, parseDuration, parsePercent, parseRate } from "./units.js";

@@ -3,12 +3,12 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
+import type { Lab } from "../core/model.js";
 import { q, TopologyError } from "./errors.js";
 import { describePath, issuesToErrors } from "./issues.js";
-import type { Lab } from "../core/model.js";
+import { buildLab } from "./resolve/index.js";
 import { topologySchema } from "./schema.js";
 import { keyString, type Path, SourceMap } from "./source.js";
-import { buildLab } from "./resolve/index.js";
 
 /** Aliases (`*name`) allowed in one file; a guard against "billion laughs" alias bombs. */
 export const MAX_ALIAS_COUNT = 100;

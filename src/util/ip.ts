@@ -1,6 +1,7 @@
 // Thin wrapper around iproute2: many commands per process with `ip -batch`, JSON reads with `ip -j`.
-import { CommandError, run } from "./exec.js";
+
 import { netnsPath } from "../core/paths.js";
+import { CommandError, run } from "./exec.js";
 
 /** Characters that `ip -batch` would split or treat specially; such values go through argv instead. */
 const UNSAFE_TOKEN = /[\s"'\\#]/;

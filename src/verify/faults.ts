@@ -1,11 +1,10 @@
 // A scenario's faults, applied to a running lab and undone: a cable cut (both ends down)
-// and a router stop (its FRR daemons). Each record says what was done and how long it took.
-
-import { setLinkUp } from "../links/ops.js";
-import { startNode, stopNode } from "../stacks/frr/node.js";
-import type { LabState } from "../core/state.js";
-import { linkLabel } from "../topology/endpoints.js";
+// and a router stop (its routing daemons). Each record says what was done and how long it took.
 import type { FaultModel } from "../core/model.js";
+import { startNode, stopNode } from "../core/nodes.js";
+import type { LabState } from "../core/state.js";
+import { setLinkUp } from "../links/ops.js";
+import { linkLabel } from "../topology/endpoints.js";
 
 export interface FaultRecord {
   fault: FaultModel;

@@ -1,11 +1,15 @@
-// One look at the running lab for one check: asks the kernel (`ip -j`), FRR (vtysh json) or
-// the network itself (ping) and says whether the check holds, what it expects and what it saw.
-import { type BgpPath, bgpRoutes, bgpSummary } from "../stacks/frr/state.js";
-import { nodeExecArgv } from "../runtimes/netns/exec.js";
-import { ipJson } from "../util/ip.js";
-import { nsName } from "../core/paths.js";
+// One look at the running lab for one check: asks the kernel (`ip -j`, in the node's
+// namespace), the node's routing stack (its BGP state) or the network itself (ping) and says
+// whether the check holds, what it expects and what it saw.
+import { nodeExecArgv } from "../core/exec.js";
 import type { CheckSpec, Lab, NodeModel } from "../core/model.js";
+import type { BgpPath, BgpPeer } from "../intents/bgp/state.js";
+import { nodeHandle } from "../runtimes/index.js";
+import type { NodeHandle } from "../runtimes/runtime.js";
+import { stackOf } from "../stacks/index.js";
+import type { RoutingStack } from "../stacks/stack.js";
 import { run } from "../util/exec.js";
+import { ipJson } from "../util/ip.js";
 
 export interface Observation {
   pass: boolean;
@@ -19,6 +23,20 @@ function nodeOf(lab: Lab, name: string): NodeModel {
   const n = lab.nodes.find((x) => x.name === name);
   if (!n) throw new Error(`node ${name} is not in lab '${lab.name}'`);
   return n;
+}
+
+function handleOf(lab: Lab, name: string): NodeHandle {
+  return nodeHandle(lab.name, nodeOf(lab, name));
+}
+
+/** The node's stack with the BGP query asked for; throws (a failed observation) without one. */
+function bgpStack<K extends "bgpPeers" | "bgpRoutes">(
+  node: NodeModel,
+  query: K,
+): RoutingStack & Required<Pick<RoutingStack, K>> {
+  const stack = stackOf(node);
+  if (!stack?.[query]) throw new Error(`${node.name} runs no BGP`);
+  return stack as RoutingStack & Required<Pick<RoutingStack, K>>;
 }
 
 /** Looks once. Never throws for a lab that misbehaves: that is a failed observation. */
@@ -56,7 +74,8 @@ async function probePing(lab: Lab, s: Spec<"ping">): Promise<Observation> {
     s.expect === "success"
       ? ["ping", "-n", "-c", "1", "-i", "0.1", "-w", "2", ...src, s.to]
       : ["ping", "-n", "-c", "3", "-i", "0.2", "-W", "1", ...src, s.to];
-  const r = await run("nsenter", nodeExecArgv(lab.name, node, args).slice(1), { timeoutMs: 10_000 });
+  const [cmd, ...argv] = nodeExecArgv(lab.name, node, args);
+  const r = await run(cmd as string, argv, { timeoutMs: 10_000 });
   const rtt = /time=([\d.]+) ms/.exec(r.stdout)?.[1];
   const ttl = /ttl=(\d+)/.exec(r.stdout)?.[1];
   const replied = r.code === 0 && rtt !== undefined;
@@ -72,9 +91,9 @@ async function probePing(lab: Lab, s: Spec<"ping">): Promise<Observation> {
 async function probeSessions(lab: Lab, s: Spec<"bgp-session">): Promise<Observation> {
   const node = nodeOf(lab, s.node);
   const expected = s.expect === "established" ? "Established" : "not Established";
-  let peers: Awaited<ReturnType<typeof bgpSummary>>;
+  let peers: BgpPeer[];
   try {
-    peers = await bgpSummary(nsName(lab.name, s.node));
+    peers = await bgpStack(node, "bgpPeers").bgpPeers(nodeHandle(lab.name, node));
   } catch (e) {
     // bgpd not answering: certainly no session is up.
     const seen = /is not running|failed to connect/i.test((e as Error).message)
@@ -123,7 +142,8 @@ async function probeBgpRoute(lab: Lab, s: Spec<"bgp-route">): Promise<Observatio
   const expected = s.expect === "present" ? what : `no ${what.replace(/^an? /, "")}`;
   let table: Record<string, BgpPath[]>;
   try {
-    table = await bgpRoutes(nsName(lab.name, s.node), s.afi);
+    const node = nodeOf(lab, s.node);
+    table = await bgpStack(node, "bgpRoutes").bgpRoutes(nodeHandle(lab.name, node), s.afi);
   } catch (e) {
     return { pass: s.expect === "absent", expected, seen: firstLine((e as Error).message) };
   }
@@ -158,7 +178,7 @@ async function probeFib(lab: Lab, s: Spec<"route">): Promise<Observation> {
   try {
     routes = await ipJson<IpRouteJson[]>(
       [s.afi === "ipv4" ? "-4" : "-6", "route", "show", "exact", s.prefix],
-      nsName(lab.name, s.node),
+      nodeHandle(lab.name, node).netns,
     );
   } catch (e) {
     return { pass: false, expected, seen: firstLine((e as Error).message) };
@@ -190,7 +210,7 @@ async function probeInterface(lab: Lab, s: Spec<"interface">): Promise<Observati
   const expected = s.expect === "up" ? "UP" : "down";
   let dev: IpLinkJson | undefined;
   try {
-    [dev] = await ipJson<IpLinkJson[]>(["link", "show", "dev", s.ifname], nsName(lab.name, s.node));
+    [dev] = await ipJson<IpLinkJson[]>(["link", "show", "dev", s.ifname], handleOf(lab, s.node).netns);
   } catch (e) {
     return { pass: s.expect === "down", expected, seen: firstLine((e as Error).message) };
   }

@@ -5,8 +5,8 @@
 import os from "node:os";
 import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
-import type { LabState } from "../core/state.js";
 import type { CheckModel, Lab, ScenarioModel } from "../core/model.js";
+import type { LabState } from "../core/state.js";
 import { applyFault, type FaultRecord, revertFault } from "./faults.js";
 import { probe } from "./probe.js";
 

@@ -1,7 +1,7 @@
 // The page's only write action: cut or restore a cable (both ends' admin state), the same
-// operation as `wirelab link A:P B:P down|up` (src/runtime/netns/link.ts).
-import { LinkError, setLinkUp } from "../links/ops.js";
+// operation as `wirelab link A:P B:P down|up` (src/links/ops.ts).
 import type { LabState } from "../core/state.js";
+import { LinkError, setLinkUp } from "../links/ops.js";
 import { cableId } from "./snapshot.js";
 
 export type LinkAction = "up" | "down";

@@ -1,9 +1,13 @@
 // What the page shows when a node or a cable is clicked, read on demand (not polled):
-// a node's interfaces, routes and BGP table; a cable's counters and queueing disciplines.
-import { type BgpPath, type BgpPeer, bgpRoutes, bgpSummary, ipRoutes, type RibRoute } from "../stacks/frr/state.js";
-import { ipJson } from "../util/ip.js";
+// a node's interfaces (kernel), routes (its stack's RIB, or the kernel's) and BGP table; a
+// cable's counters and queueing disciplines.
 import type { LabState } from "../core/state.js";
+import type { BgpPath, BgpPeer } from "../intents/bgp/state.js";
+import { nodeHandle } from "../runtimes/index.js";
+import { stackOf } from "../stacks/index.js";
+import type { RibRoute } from "../stacks/stack.js";
 import { run } from "../util/exec.js";
+import { ipJson } from "../util/ip.js";
 import { addressOwners, cableId, type Family, familyOf } from "./snapshot.js";
 
 export interface RouteRow {
@@ -86,18 +90,20 @@ function bgpRows(table: Record<string, BgpPath[]>, owners: Map<string, string>):
   );
 }
 
-/** A node's interfaces (kernel), routes (FRR's RIB, or the kernel's on hosts) and BGP table. */
+/** A node's interfaces (kernel), routes (its stack's RIB, or the kernel's on hosts) and BGP table. */
 export async function nodeDetails(state: LabState, name: string): Promise<NodeDetails | undefined> {
   const n = state.nodes.find((x) => x.name === name);
   const m = state.model.nodes.find((x) => x.name === name);
   if (!n || !m) return undefined;
+  const handle = nodeHandle(state.name, m);
+  const stack = stackOf(m);
   const errors: string[] = [];
   const fail = (what: string) => (e: unknown) => {
     errors.push(`${what}: ${((e as Error).message ?? String(e)).split("\n")[0]}`);
     return undefined;
   };
   const byIfname = new Map(m.ports.map((p) => [p.ifname, p.name]));
-  const addrs = (await ipJson<IpAddr[]>(["-d", "addr", "show"], n.netns).catch(fail("ip addr"))) ?? [];
+  const addrs = (await ipJson<IpAddr[]>(["-d", "addr", "show"], handle.netns).catch(fail("ip addr"))) ?? [];
   const interfaces = addrs.map((i) => ({
     ifname: i.ifname,
     port: byIfname.get(i.ifname),
@@ -110,15 +116,15 @@ export async function nodeDetails(state: LabState, name: string): Promise<NodeDe
   }));
   let routes: RouteRow[] = [];
   let bgp: NodeDetails["bgp"];
-  if (n.daemons.includes("zebra")) {
+  if (stack?.ribRoutes) {
     const families: Family[] = ["ipv4", "ipv6"];
     for (const afi of families) {
-      const rib = await ipRoutes(n.netns, afi).catch(fail(`FRR ${afi} routes`));
+      const rib = await stack.ribRoutes(handle, afi).catch(fail(`${stack.name.toUpperCase()} ${afi} routes`));
       if (rib) routes.push(...ribRows(rib));
     }
   } else {
     for (const f of ["-4", "-6"]) {
-      const list = (await ipJson<IpRoute[]>([f, "route", "show"], n.netns).catch(fail("ip route"))) ?? [];
+      const list = (await ipJson<IpRoute[]>([f, "route", "show"], handle.netns).catch(fail("ip route"))) ?? [];
       routes.push(
         ...list.map((r) => ({
           prefix: r.dst,
@@ -130,13 +136,13 @@ export async function nodeDetails(state: LabState, name: string): Promise<NodeDe
     }
     routes = routes.filter((r) => !r.prefix.startsWith("fe80"));
   }
-  if (n.daemons.includes("bgpd")) {
-    const peers = await bgpSummary(n.netns).catch(fail("BGP summary"));
+  if (stack?.bgpPeers && stack.bgpRoutes && stack.protocols(m).includes("bgp")) {
+    const peers = await stack.bgpPeers(handle).catch(fail("BGP summary"));
     const owners = addressOwners(state.model);
     const families = new Set<Family>(["ipv4", ...(peers ?? []).map((p) => familyOf(p.address))]);
     const table: BgpRow[] = [];
     for (const afi of families) {
-      const t = await bgpRoutes(n.netns, afi).catch(fail(`BGP ${afi} table`));
+      const t = await stack.bgpRoutes(handle, afi).catch(fail(`BGP ${afi} table`));
       if (t) table.push(...bgpRows(t, owners));
     }
     bgp = { peers: peers ?? [], table };
@@ -188,11 +194,12 @@ export async function cableDetails(state: LabState, id: string): Promise<CableDe
   const ends = await Promise.all(
     [link.a, link.b].map(async (ref): Promise<EndDetails> => {
       const node = state.nodes.find((n) => n.name === ref.node);
-      const port = lab.nodes.find((n) => n.name === ref.node)?.ports.find((p) => p.name === ref.port);
-      const netns = node?.netns ?? "";
+      const model = lab.nodes.find((n) => n.name === ref.node);
+      const port = model?.ports.find((p) => p.name === ref.port);
+      const netns = node && model ? nodeHandle(state.name, model).netns : "";
       const ifname = port?.ifname ?? ref.port;
       const end: EndDetails = { node: ref.node, port: ref.port, ifname, netns, qdisc: "" };
-      if (!node) return end;
+      if (!node || !model) return end;
       const stats = await ipJson<IpStats[]>(["-s", "link", "show", "dev", ifname], netns).catch(() => undefined);
       const s = stats?.[0];
       if (s) {

@@ -2,16 +2,17 @@
 // kernel's truth at both ends (ifindex, peer ifindex, MAC, operstate, impairment), the BGP sessions
 // with their state, and the prefixes each router announces and receives. Built from the
 // recorded model alone (`modelSnapshot`, for exports of a lab that is not deployed) or from
-// the running lab (`gatherSnapshot`: `ip -j`, `tc`, FRR's JSON). `diffSnapshot` is what the
-// server pushes to open pages.
+// the running lab (`gatherSnapshot`: `ip -j`, `tc`, each router's stack for its BGP state).
+// `diffSnapshot` is what the server pushes to open pages.
 import ipaddr from "ipaddr.js";
 import pLimit from "p-limit";
-import { bgpRoutes, parseBgpSummary } from "../stacks/frr/state.js";
-import { vtyshJson } from "../stacks/frr/vtysh.js";
 import { inspectLab, type PortInspect } from "../core/inspect.js";
-import type { LabState } from "../core/state.js";
-import { describeImpairment, hasImpairment } from "../topology/impairment.js";
 import type { Impairment, Lab, NodeModel } from "../core/model.js";
+import type { LabState } from "../core/state.js";
+import { nodeHandle } from "../runtimes/index.js";
+import { stackOf } from "../stacks/index.js";
+import type { RoutingStack } from "../stacks/stack.js";
+import { describeImpairment, hasImpairment } from "../topology/impairment.js";
 
 export type Family = "ipv4" | "ipv6";
 
@@ -50,7 +51,7 @@ export interface NodeView {
   announced: string[];
   /** Best paths learned from peers. */
   received: ReceivedPrefix[];
-  /** Why FRR could not be read (bgpd not answering, …). */
+  /** Why the router's BGP state could not be read (bgpd not answering, …). */
   bgpError?: string;
 }
 
@@ -308,12 +309,7 @@ export function modelSnapshot(lab: Lab, phase = "not deployed"): GraphSnapshot {
 
 // ---- from the running lab ---------------------------------------------------------------
 
-interface RawSummaryAf {
-  routerId?: string;
-  as?: number;
-}
-
-interface FrrRead {
+interface BgpRead {
   asn?: number;
   routerId?: string;
   halves: SessionHalf[];
@@ -322,12 +318,22 @@ interface FrrRead {
   error?: string;
 }
 
-async function readFrr(node: NodeModel, netns: string, owners: Map<string, string>): Promise<FrrRead> {
-  const raw = await vtyshJson<Record<string, RawSummaryAf>>(netns, "show bgp summary json", { timeoutMs: 5000 });
-  const afs = Object.values(raw ?? {}).filter((v) => v && typeof v === "object");
-  const asn = afs.find((v) => typeof v.as === "number")?.as ?? node.intents.bgp?.asn;
-  const routerId = afs.find((v) => typeof v.routerId === "string")?.routerId ?? node.intents.bgp?.routerId;
-  const halves: SessionHalf[] = parseBgpSummary(raw).map((p) => ({
+/** A stack that can show the web view a router's BGP state. */
+type BgpReader = RoutingStack & Required<Pick<RoutingStack, "bgpSummary" | "bgpRoutes">>;
+
+function bgpReader(node: NodeModel): BgpReader | undefined {
+  const stack = stackOf(node);
+  return stack?.bgpSummary && stack.bgpRoutes && stack.protocols(node).includes("bgp")
+    ? (stack as BgpReader)
+    : undefined;
+}
+
+async function readBgp(lab: string, node: NodeModel, stack: BgpReader, owners: Map<string, string>): Promise<BgpRead> {
+  const handle = nodeHandle(lab, node);
+  const summary = await stack.bgpSummary(handle, { timeoutMs: 5000 });
+  const asn = summary.asn ?? node.intents.bgp?.asn;
+  const routerId = summary.routerId ?? node.intents.bgp?.routerId;
+  const halves: SessionHalf[] = summary.peers.map((p) => ({
     node: node.name,
     peerAddress: p.address,
     remoteAs: p.remoteAs,
@@ -342,7 +348,7 @@ async function readFrr(node: NodeModel, netns: string, owners: Map<string, strin
   const announced: string[] = [];
   const received: ReceivedPrefix[] = [];
   for (const afi of families) {
-    const routes = await bgpRoutes(netns, afi);
+    const routes = await stack.bgpRoutes(handle, afi);
     for (const [prefix, paths] of Object.entries(routes)) {
       const best = paths.find((p) => p.bestpath) ?? paths.find((p) => p.valid);
       if (!best) continue;
@@ -383,36 +389,35 @@ export interface GatherOptions {
   destroyed?: boolean;
 }
 
-/** Reads the running lab: kernel (ip -j, tc) and FRR (bgp summary and tables). */
+/** Reads the running lab: kernel (ip -j, tc) and each router's stack (BGP summary and tables). */
 export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}): Promise<GraphSnapshot> {
   const lab = state.model;
   const limit = pLimit(opts.concurrency ?? 6);
   const owners = addressOwners(lab);
-  const frr = new Map<string, FrrRead>();
-  // The kernel (inspect: ip, tc) and FRR are read at the same time.
+  const bgp = new Map<string, BgpRead>();
+  // The kernel (inspect: ip, tc) and the routers' stacks are read at the same time.
   const kernel = inspectLab(state);
-  kernel.catch(() => {}); // handled by the await below, after FRR's reads
+  kernel.catch(() => {}); // handled by the await below, after the stacks' reads
   await Promise.all(
-    state.nodes
-      .filter((n) => n.daemons.includes("bgpd"))
-      .map((n) =>
-        limit(async () => {
-          const m = lab.nodes.find((x) => x.name === n.name);
-          if (!m) return;
-          try {
-            frr.set(n.name, await readFrr(m, n.netns, owners));
-          } catch (e) {
-            frr.set(n.name, {
-              asn: m.intents.bgp?.asn,
-              routerId: m.intents.bgp?.routerId,
-              halves: modelHalves(m, "unknown"),
-              announced: [],
-              received: [],
-              error: ((e as Error).message ?? String(e)).split("\n")[0],
-            });
-          }
-        }),
-      ),
+    state.nodes.map((n) =>
+      limit(async () => {
+        const m = lab.nodes.find((x) => x.name === n.name);
+        const stack = m && bgpReader(m);
+        if (!m || !stack) return;
+        try {
+          bgp.set(n.name, await readBgp(state.name, m, stack, owners));
+        } catch (e) {
+          bgp.set(n.name, {
+            asn: m.intents.bgp?.asn,
+            routerId: m.intents.bgp?.routerId,
+            halves: modelHalves(m, "unknown"),
+            announced: [],
+            received: [],
+            error: ((e as Error).message ?? String(e)).split("\n")[0],
+          });
+        }
+      }),
+    ),
   );
   const info = await kernel;
 
@@ -420,7 +425,7 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
   const nodes: Record<string, NodeView> = {};
   for (const n of info.nodes) {
     const m = base.nodes[n.name];
-    const f = frr.get(n.name);
+    const f = bgp.get(n.name);
     nodes[n.name] = {
       name: n.name,
       kind: m?.kind ?? n.kind,
@@ -452,7 +457,7 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
     };
   }
   const sessions = pairSessions(
-    [...frr.values()].flatMap((f) => f.halves),
+    [...bgp.values()].flatMap((f) => f.halves),
     owners,
   );
   return {

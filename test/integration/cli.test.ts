@@ -118,7 +118,7 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
       const reached = async () => {
         switch (point) {
           case "state":
-            return (await readdir(`/run/wirelab/labs/${lab}`).catch(() => [])).includes("state.json");
+            return (await readdir(`/run/wirelab/labs/${lab}`).catch(() => [] as string[])).includes("state.json");
           case "namespaces":
             return (await namespaces()).includes(`wl_${lab}_ops3`);
           case "daemons":

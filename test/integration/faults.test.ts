@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { bgpSummary } from "../../src/stacks/frr/state.js";
-import { netemAvailable } from "../../src/links/impair.js";
 import type { LabInspect } from "../../src/core/inspect.js";
+import { netemAvailable } from "../../src/links/impair.js";
+import { bgpSummary } from "../../src/stacks/frr/state.js";
 import type { VerifyReport } from "../../src/verify/run.js";
 import { EXAMPLES, inNode, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 

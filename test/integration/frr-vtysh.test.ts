@@ -9,6 +9,7 @@ import { chown, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
+import type { NodeModel } from "../../src/core/model.js";
 import { checkFrrConfig } from "../../src/stacks/frr/check.js";
 import { renderFrrConfig } from "../../src/stacks/frr/render.js";
 import {
@@ -21,7 +22,6 @@ import {
   waitForDaemons,
 } from "../../src/stacks/frr/state.js";
 import { VtyshError, vtysh, vtyshApply, vtyshJson } from "../../src/stacks/frr/vtysh.js";
-import type { NodeModel } from "../../src/core/model.js";
 import { run, runOk } from "../../src/util/exec.js";
 
 const A = "wlfrrtest_ia"; // namespace and pathspace
@@ -40,33 +40,45 @@ const conf = (ps: string) => path.join(dir(ps), "frr.conf");
 const nodeA: NodeModel = {
   name: "ia",
   kind: "frr",
+  role: "router",
   ports: [{ node: "ia", name: "1", ifname: "1", addresses: ["192.168.101.1/24", "2001:db8:101::1/64"] }],
   loopback: ["10.0.0.1/32", "2001:db8:a::1/128"],
-  routes: [{ to: "10.99.0.0/16", via: "192.168.101.2" }],
   forwarding: true,
   subnets: [],
-  bgp: {
-    asn: 65001,
-    routerId: "10.0.0.1",
-    networks: ["10.0.0.1/32", "2001:db8:a::1/128"],
-    redistribute: [],
-    neighbors: [
-      { address: "192.168.101.2", remoteAs: 65002, node: "ib" },
-      { address: "2001:db8:101::2", remoteAs: 65002, node: "ib" },
-    ],
+  runtime: { name: "netns" },
+  stack: {
+    name: "frr",
+    options: { profile: "datacenter", ebgpRequiresPolicy: false, daemons: ["zebra", "staticd", "bgpd"] },
   },
-  frr: { profile: "datacenter", ebgpRequiresPolicy: false, daemons: ["zebra", "staticd", "bgpd"] },
+  intents: {
+    static: [{ to: "10.99.0.0/16", via: "192.168.101.2" }],
+    bgp: {
+      asn: 65001,
+      routerId: "10.0.0.1",
+      networks: ["10.0.0.1/32", "2001:db8:a::1/128"],
+      redistribute: [],
+      neighbors: [
+        { address: "192.168.101.2", remoteAs: 65002, node: "ib" },
+        { address: "2001:db8:101::2", remoteAs: 65002, node: "ib" },
+      ],
+    },
+  },
 };
 
 const nodeB: NodeModel = {
   name: "ib",
   kind: "frr",
+  role: "router",
   ports: [{ node: "ib", name: "1", ifname: "1", addresses: ["192.168.101.2/24", "2001:db8:101::2/64"] }],
   loopback: [],
-  routes: [],
   forwarding: true,
   subnets: [],
-  config: `hostname ib
+  intents: {},
+  runtime: { name: "netns" },
+  stack: {
+    name: "frr",
+    options: { profile: "traditional", ebgpRequiresPolicy: false, daemons: ["zebra", "bgpd"] },
+    config: `hostname ib
 router bgp 65002
 bgp router-id 192.168.101.2
 neighbor 192.168.101.1 remote-as 65001
@@ -79,7 +91,7 @@ exit-address-family
 interface 1
  description to ia
 `,
-  frr: { profile: "traditional", ebgpRequiresPolicy: false, daemons: ["zebra", "bgpd"] },
+  },
 };
 
 async function pidsOf(ps: string): Promise<number[]> {

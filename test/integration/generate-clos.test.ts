@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { Lab } from "../../src/core/model.js";
 import { vtyJson } from "../../src/stacks/frr/vty.js";
 import { loadTopology } from "../../src/topology/load.js";
-import type { Lab } from "../../src/core/model.js";
 import { inNode, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 
 const LAB = "b6clos";

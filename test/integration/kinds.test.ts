@@ -5,11 +5,11 @@ import { access } from "node:fs/promises";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { bgpRoutes, ipRoutes, type RibRoute } from "../../src/stacks/frr/state.js";
+import { inspectLab } from "../../src/core/inspect.js";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
-import { inspectLab } from "../../src/core/inspect.js";
 import { readState } from "../../src/core/state.js";
+import { bgpRoutes, ipRoutes, type RibRoute } from "../../src/stacks/frr/state.js";
 import { loadTopology } from "../../src/topology/load.js";
 import { EXAMPLES, inNode, pingTtl, ROOT, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 
@@ -104,7 +104,7 @@ describe("a node whose daemon dies", { skip: skipUnlessRoot }, () => {
 
   test("inspect reports it degraded, naming the daemon; destroy still cleans up", async () => {
     const model = { ...(await loadTopology(path.join(EXAMPLES, "seed-ebgp.yml"))), name: lab };
-    await deployLab(model, { waitBgp: false });
+    await deployLab(model, { wait: false });
     const state = await readState(lab);
     assert.ok(state);
     const before = await inspectLab(state);

@@ -3,18 +3,18 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import { bgpRoutes } from "../../src/stacks/frr/state.js";
+import { inspectLab } from "../../src/core/inspect.js";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
-import { inspectLab } from "../../src/core/inspect.js";
 import { readState } from "../../src/core/state.js";
+import { bgpRoutes } from "../../src/stacks/frr/state.js";
 import { loadTopology } from "../../src/topology/load.js";
 import { run } from "../../src/util/exec.js";
 import { EXAMPLES, inNode, pingTtl, skipUnlessRoot, waitNoLeftovers } from "./helpers.js";
 
 async function deploySeed(file: string, name: string) {
   const lab = { ...(await loadTopology(path.join(EXAMPLES, file))), name };
-  const result = await deployLab(lab, { bgpTimeoutMs: 60_000 });
+  const result = await deployLab(lab, { timeoutMs: 60_000 });
   return { lab, result };
 }
 

@@ -7,14 +7,14 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { docker, dockerAvailable } from "../../src/runtimes/docker/client.js";
+import { inspectLab } from "../../src/core/inspect.js";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
-import { inspectLab } from "../../src/core/inspect.js";
-import { isAlive } from "../../src/util/procs.js";
 import { readState } from "../../src/core/state.js";
+import { docker, dockerAvailable } from "../../src/runtimes/docker/client.js";
 import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { run } from "../../src/util/exec.js";
+import { isAlive } from "../../src/util/procs.js";
 import { validTopology } from "../topology-arbitrary.js";
 import { EXAMPLES, ROOT, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 import { DECOYS, RANDOM_LABS } from "./reliability-figures.js";
@@ -86,7 +86,7 @@ describe("faults behind wirelab's back", { skip: skipUnlessRoot }, () => {
   after(() => destroy("rgone"));
 
   test("a deleted namespace and a deleted cable are reported by inspect and handled by destroy", async () => {
-    await deployLab({ ...(await loadTopology(SEED)), name: "rgone" }, { waitBgp: false });
+    await deployLab({ ...(await loadTopology(SEED)), name: "rgone" }, { wait: false });
     await run("ip", ["netns", "del", "wl_rgone_ops2"]); // ops2's daemons live on in the orphaned namespace
     await run("ip", ["-n", "wl_rgone_ops3", "link", "del", "1"]); // the cable ops2:2—ops3:1
     const state = await readState("rgone");
@@ -207,7 +207,7 @@ describe("small random valid topologies", { skip: skipUnlessRoot }, () => {
       const name = `rrand${i}`;
       const lab = parseTopology(stringify({ name, nodes: t.nodes, links: t.links }), `random-${i}.yml`);
       try {
-        const r = await deployLab(lab, { bgpTimeoutMs: 60_000 });
+        const r = await deployLab(lab, { timeoutMs: 60_000 });
         assert.equal(r.bgp?.timedOut ?? false, false, `${name}: BGP converged (down: ${r.bgp?.down.join(", ")})`);
       } finally {
         await destroy(name);

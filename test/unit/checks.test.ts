@@ -2,10 +2,10 @@
 // reported at file:line:col in network terms before anything is deployed.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { Lab } from "../../src/core/model.js";
 import { describeCheck } from "../../src/topology/checks.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
-import type { Lab } from "../../src/core/model.js";
 
 const FILE = "lab.yml";
 

@@ -4,10 +4,11 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { nodeExecArgv } from "../../src/core/exec.js";
+import { buildLabPlan } from "../../src/core/lifecycle/plan.js";
+import { renderPlan, type Step } from "../../src/core/plan.js";
 import { capsFromMask, planCaps } from "../../src/runtimes/docker/caps.js";
-import { configLines, dockerizePlan, groupOwner } from "../../src/runtimes/docker/deploy.js";
-import { nodeExecArgv } from "../../src/runtimes/netns/exec.js";
-import { buildPlan, renderPlan, type Step } from "../../src/core/plan.js";
+import { configLines } from "../../src/stacks/frr/start.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
 
@@ -56,9 +57,9 @@ nodes:
 links: [[r1:1, br], [h1:eth0, br]]
 `);
     const [r1, h1, br] = lab.nodes;
-    assert.deepEqual(r1?.container, { image: "img:1", init: "wirelab" });
-    assert.equal(h1?.container?.image, "img:1");
-    assert.equal(br?.container, undefined);
+    assert.deepEqual(r1?.runtime.container, { image: "img:1", init: "wirelab" });
+    assert.equal(h1?.runtime.container?.image, "img:1");
+    assert.equal(br?.runtime.container, undefined);
   });
 
   test("node, then kinds, then defaults; a node may stay a namespace", () => {
@@ -75,24 +76,24 @@ nodes:
 links: [[r1:1, r2:1], [r2:2, h1:eth0], [r3:1, r1:2]]
 `);
     const byName = new Map(lab.nodes.map((n) => [n.name, n]));
-    assert.equal(byName.get("r1")?.container?.image, "n:1");
-    assert.equal(byName.get("r2")?.container?.image, "d:1");
-    assert.equal(byName.get("h1")?.container?.image, "k:1");
-    assert.deepEqual(byName.get("h1")?.container?.cmd, ["sleep", "infinity"]);
-    assert.equal(byName.get("r3")?.container, undefined);
+    assert.equal(byName.get("r1")?.runtime.container?.image, "n:1");
+    assert.equal(byName.get("r2")?.runtime.container?.image, "d:1");
+    assert.equal(byName.get("h1")?.runtime.container?.image, "k:1");
+    assert.deepEqual(byName.get("h1")?.runtime.container?.cmd, ["sleep", "infinity"]);
+    assert.equal(byName.get("r3")?.runtime.container, undefined);
   });
 
   test("openswitch is an frr router in a container with its ports in swns", async () => {
     const lab = parseTopology(await readFile(example("seed-openswitch.yml"), "utf8"), "seed-openswitch.yml");
     for (const n of lab.nodes) {
-      assert.equal(n.kind, "frr");
-      assert.deepEqual(n.container, {
-        image: "wirelab-test/frr-swns:latest",
-        init: "image",
-        preset: "openswitch",
-        portNamespace: "swns",
+      assert.equal(n.kind, "openswitch");
+      assert.equal(n.role, "router");
+      assert.equal(n.stack?.name, "frr");
+      assert.deepEqual(n.runtime, {
+        name: "docker",
+        container: { image: "wirelab-test/frr-swns:latest", init: "image", portNamespace: "swns" },
       });
-      assert.ok(n.frr?.daemons.includes("bgpd"));
+      assert.ok((n.stack?.options.daemons as string[] | undefined)?.includes("bgpd"));
     }
   });
 
@@ -136,10 +137,15 @@ links: [[r1:1, r2:1], [r2:2, h1:eth0], [r3:1, r1:2]]
 
 describe("the plan of a mixed lab", async () => {
   const lab = parseTopology(await readFile(example("mixed-docker.yml"), "utf8"), "mixed-docker.yml");
-  const configs = new Map(lab.nodes.map((n) => [n.name, `hostname ${n.name}\n`]));
-  const plan = dockerizePlan(lab, buildPlan(lab, configs), configs, { dryRun: true });
+  const configs = new Map(lab.nodes.map((n) => [n.name, { node: n.name, text: `hostname ${n.name}\n`, warnings: [] }]));
+  const plan = buildLabPlan(lab, configs, { dryRun: true });
   const phase = (name: string) => plan.phases.find((p) => p.name === name);
-  const owners = (name: string) => (phase(name)?.groups ?? []).map((g) => groupOwner(lab, g) ?? `call:${g[0]?.type}`);
+  // The node a group works on, by the namespace name its steps use; API calls marked.
+  const owners = (name: string) =>
+    (phase(name)?.groups ?? []).map((g) => {
+      const node = /(?:wl_mixed_|nodes\/)(r\d+)\b/.exec(JSON.stringify(g))?.[1] ?? "?";
+      return g[0]?.type === "call" ? `call:${node}` : node;
+    });
 
   test("phases in order; namespaces only for the netns node", () => {
     assert.equal(plan.runtime, "docker");
@@ -156,7 +162,7 @@ describe("the plan of a mixed lab", async () => {
     assert.deepEqual(owners("hostnames"), ["r1"]);
     assert.equal(phase("ports")?.groups.length, 1, "r3 keeps its ports in swns");
     assert.deepEqual(owners("interfaces"), ["r1", "r2", "r3"], "addresses through the namespace names, all nodes");
-    assert.deepEqual(owners("routing"), ["r1", "call:call", "call:call"]);
+    assert.deepEqual(owners("routing"), ["r1", "call:r2", "call:r3"]);
   });
 
   test("cables are the netns runtime's, straight into each container's namespace", () => {
@@ -199,22 +205,6 @@ describe("the plan of a mixed lab", async () => {
     ]);
     assert.ok(nodeExecArgv("mixed", r1 as never, ["vtysh"]).includes("-N"));
   });
-});
-
-test("groupOwner tells r1 from r10", () => {
-  const lab = parseTopology("name: g\nnodes: { r1: {}, r10: {} }\nlinks: [[r1:1, r10:1]]\n", "g.yml");
-  const plan = buildPlan(
-    lab,
-    new Map([
-      ["r1", ""],
-      ["r10", ""],
-    ]),
-  );
-  const routing = plan.phases.find((p) => p.name === "routing")?.groups ?? [];
-  assert.deepEqual(
-    routing.map((g) => groupOwner(lab, g)),
-    ["r1", "r10"],
-  );
 });
 
 test("config lines for an image's vtysh drop comments and FRR's start-up header", () => {

@@ -2,10 +2,11 @@
 // config files, routers started from the edge of the topology toward its center.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { buildLabPlan } from "../../src/core/lifecycle/plan.js";
+import { renderPlan, type Step } from "../../src/core/plan.js";
+import { routerStartOrder } from "../../src/core/start-order.js";
 import { chain, clos } from "../../src/generate/shapes.js";
 import { toYaml } from "../../src/generate/yaml.js";
-import { buildPlan, renderPlan, type Step } from "../../src/core/plan.js";
-import { routerStartOrder } from "../../src/core/start-order.js";
 import { parseTopology } from "../../src/topology/load.js";
 
 const gen = (t: Parameters<typeof toYaml>[0]) => parseTopology(toYaml(t), "gen.yml");
@@ -24,8 +25,13 @@ describe("start order", () => {
 
 describe("plan", () => {
   const lab = gen(chain(3));
-  const configs = new Map(lab.nodes.map((n) => [n.name, `frr defaults datacenter\nhostname ${n.name}\n`]));
-  const plan = buildPlan(lab, configs);
+  const configs = new Map(
+    lab.nodes.map((n) => [
+      n.name,
+      { node: n.name, text: `frr defaults datacenter\nhostname ${n.name}\n`, warnings: [] },
+    ]),
+  );
+  const plan = buildLabPlan(lab, configs);
   const phase = (name: string) => plan.phases.find((p) => p.name === name)?.groups ?? [];
 
   test("each node's kernel setup is one step: UTS namespace, ip batch, sysctls with the hostname", () => {

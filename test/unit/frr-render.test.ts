@@ -4,15 +4,13 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { describe, test } from "node:test";
+import type { NodeModel, PortModel } from "../../src/core/model.js";
+import type { BgpModel } from "../../src/intents/bgp/model.js";
+import type { StaticRoute } from "../../src/intents/static/model.js";
 import { checkFrrConfig, checkNodeFrrConfig, formatConfigError } from "../../src/stacks/frr/check.js";
-import {
-  daemonsFor,
-  neededDaemons,
-  prepareRawConfig,
-  renderFrrConfig,
-  renderFrrConfigDetailed,
-} from "../../src/stacks/frr/render.js";
-import type { BgpModel, NodeModel, PortModel } from "../../src/core/model.js";
+import { daemonsFor, neededDaemons } from "../../src/stacks/frr/daemons.js";
+import type { FrrOptionsModel } from "../../src/stacks/frr/options.js";
+import { prepareRawConfig, renderFrrConfig, renderFrrConfigDetailed } from "../../src/stacks/frr/render.js";
 
 const skipNoFrr = existsSync("/usr/bin/vtysh") ? false : "FRR's vtysh is not installed";
 
@@ -20,18 +18,37 @@ function port(node: string, name: string, addresses: string[], extra: Partial<Po
   return { node, name, ifname: name, addresses, ...extra };
 }
 
-function frrNode(name: string, extra: Partial<NodeModel> = {}): NodeModel {
-  return {
+/** The tests' shorthand: intent, raw config and FRR options as keys of their own. */
+interface Shorthand {
+  bgp?: BgpModel;
+  routes?: StaticRoute[];
+  config?: string;
+  /** undefined: no FRR options at all (every default applies). */
+  frr?: FrrOptionsModel;
+}
+
+function frrNode(name: string, extra: Partial<NodeModel> & Shorthand = {}): NodeModel {
+  const { bgp, routes, config, frr, ...rest } = extra;
+  const base: NodeModel = {
     name,
     kind: "frr",
+    role: "router",
     ports: [],
     loopback: [],
-    routes: [],
     forwarding: true,
     subnets: [],
-    frr: { profile: "datacenter", ebgpRequiresPolicy: false, daemons: ["zebra", "bgpd"] },
-    ...extra,
+    intents: {},
+    runtime: { name: "netns" },
+    stack: { name: "frr", options: { profile: "datacenter", ebgpRequiresPolicy: false, daemons: ["zebra", "bgpd"] } },
+    ...rest,
   };
+  const intents = { ...base.intents };
+  if ("bgp" in extra) intents.bgp = bgp;
+  if ("routes" in extra) intents.static = routes;
+  const stack = { ...(base.stack ?? { name: "frr", options: {} }) };
+  if ("config" in extra) stack.config = config;
+  if ("frr" in extra) stack.options = frr ? { ...frr } : {};
+  return { ...base, intents, stack };
 }
 
 function bgp(asn: number, routerId: string, extra: Partial<BgpModel> = {}): BgpModel {
@@ -100,7 +117,7 @@ network 192.168.102.0/24
 `,
 };
 
-function rawNode(name: string, config: string, extra: Partial<NodeModel> = {}): NodeModel {
+function rawNode(name: string, config: string, extra: Partial<NodeModel> & Shorthand = {}): NodeModel {
   return frrNode(name, { config, ...extra });
 }
 

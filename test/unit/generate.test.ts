@@ -3,14 +3,15 @@
 import assert from "node:assert/strict";
 import { access } from "node:fs/promises";
 import { describe, test } from "node:test";
-import { checkFrrConfig } from "../../src/stacks/frr/check.js";
-import { checkFrrConfigsBatched } from "../../src/stacks/frr/check-many.js";
-import { renderFrrConfig } from "../../src/stacks/frr/render.js";
-import { splitByDaemon } from "../../src/stacks/frr/split.js";
+import { findNode, type Lab } from "../../src/core/model.js";
 import { chain, clos, GenerateError, ring } from "../../src/generate/shapes.js";
 import { toYaml } from "../../src/generate/yaml.js";
+import { checkFrrConfig } from "../../src/stacks/frr/check.js";
+import { checkFrrConfigsBatched } from "../../src/stacks/frr/check-many.js";
+import { frrOptions } from "../../src/stacks/frr/options.js";
+import { renderFrrConfig } from "../../src/stacks/frr/render.js";
+import { splitByDaemon } from "../../src/stacks/frr/split.js";
 import { parseTopology } from "../../src/topology/load.js";
-import { findNode, type Lab } from "../../src/core/model.js";
 
 const skipNoFrr = await access("/usr/bin/vtysh").then(
   () => false,
@@ -26,7 +27,7 @@ describe("generate", () => {
     const l = load(chain(4));
     assert.equal(l.name, "chain4");
     assert.deepEqual(
-      l.nodes.map((n) => [n.name, n.bgp?.asn, n.bgp?.neighbors.map((x) => x.node)]),
+      l.nodes.map((n) => [n.name, n.intents.bgp?.asn, n.intents.bgp?.neighbors.map((x) => x.node)]),
       [
         ["r0", 65000, ["r1"]],
         ["r1", 65001, ["r0", "r2"]],
@@ -42,9 +43,9 @@ describe("generate", () => {
       findNode(l, "r1")?.ports.map((p) => p.addresses),
       [["10.0.0.1/31"], ["10.0.0.2/31"]],
     );
-    assert.equal(findNode(l, "r3")?.bgp?.routerId, "10.255.0.4");
-    assert.deepEqual(findNode(l, "r0")?.frr?.daemons, ["zebra", "bgpd"]);
-    assert.deepEqual(findNode(l, "r0")?.bgp?.redistribute, ["connected"]);
+    assert.equal(findNode(l, "r3")?.intents.bgp?.routerId, "10.255.0.4");
+    assert.deepEqual(findNode(l, "r0")?.stack?.options.daemons, ["zebra", "bgpd"]);
+    assert.deepEqual(findNode(l, "r0")?.intents.bgp?.redistribute, ["connected"]);
   });
 
   test("ring closes the chain; --kind linux gives forwarding hosts without BGP", () => {
@@ -52,7 +53,7 @@ describe("generate", () => {
     assert.equal(l.name, "b6ring");
     assert.equal(l.links.length, 5);
     assert.deepEqual(l.links.at(-1)?.a, { node: "r4", port: "e2" });
-    assert.ok(l.nodes.every((n) => n.kind === "linux" && n.forwarding && !n.bgp && n.loopback.length === 1));
+    assert.ok(l.nodes.every((n) => n.kind === "linux" && n.forwarding && !n.intents.bgp && n.loopback.length === 1));
   });
 
   test("clos: every leaf to every spine, hosts with a default route, spines share an AS by default", () => {
@@ -61,27 +62,27 @@ describe("generate", () => {
     assert.equal(l.nodes.length, 2 + 4 + 4);
     assert.equal(l.links.length, 2 * 4 + 4);
     assert.deepEqual(
-      ["spine1", "spine2", "leaf1", "leaf4"].map((n) => findNode(l, n)?.bgp?.asn),
+      ["spine1", "spine2", "leaf1", "leaf4"].map((n) => findNode(l, n)?.intents.bgp?.asn),
       [65000, 65000, 65001, 65004],
     );
     assert.deepEqual(
-      findNode(l, "spine2")?.bgp?.neighbors.map((n) => n.node),
+      findNode(l, "spine2")?.intents.bgp?.neighbors.map((n) => n.node),
       ["leaf1", "leaf2", "leaf3", "leaf4"],
     );
     const h = findNode(l, "h3-1");
     assert.equal(h?.kind, "linux");
-    assert.deepEqual(h?.routes, [{ to: "0.0.0.0/0", via: "172.16.0.4" }]);
+    assert.deepEqual(h?.intents.static ?? [], [{ to: "0.0.0.0/0", via: "172.16.0.4" }]);
     assert.deepEqual(findNode(l, "leaf3")?.ports.find((p) => p.name === "swp3")?.addresses, ["172.16.0.4/31"]);
     const per = load(clos({ spines: 2, leaves: 2, spineAs: "per-spine" }));
     assert.deepEqual(
-      per.nodes.map((n) => n.bgp?.asn),
+      per.nodes.map((n) => n.intents.bgp?.asn),
       [65000, 65001, 65002, 65003],
     );
   });
 
   test("large shapes use 4-byte ASNs and a pool large enough", () => {
     const l = load(chain(1000, { kind: "frr" }));
-    assert.equal(findNode(l, "r999")?.bgp?.asn, 4_200_000_999);
+    assert.equal(findNode(l, "r999")?.intents.bgp?.asn, 4_200_000_999);
     assert.deepEqual(findNode(l, "r999")?.loopback, ["10.255.3.232/32"]);
   });
 
@@ -108,8 +109,9 @@ links: [[r1:1, {endpoint: r2:1, ip: 10.0.0.2/24}]]
       "s.yml",
     );
     const n = findNode(l, "r1");
-    assert.ok(n?.frr);
-    const parts = splitByDaemon(renderFrrConfig(n), n.frr.daemons);
+    const options = n && frrOptions(n);
+    assert.ok(n && options);
+    const parts = splitByDaemon(renderFrrConfig(n), options.daemons);
     assert.ok(parts);
     const head = ["frr defaults datacenter", "hostname r1", "log syslog informational"];
     assert.deepEqual(parts.get("zebra")?.split("\n").slice(0, 5), [...head, "interface 1", " description up"]);

@@ -2,8 +2,9 @@
 // back (captured from iproute2 6.1 for tbf; netem's JSON shape as q_netem.c prints it).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { buildLabPlan } from "../../src/core/lifecycle/plan.js";
+import { renderPlan } from "../../src/core/plan.js";
 import { parseQdiscs, tcQdiscArgs } from "../../src/links/impair.js";
-import { buildPlan, renderPlan } from "../../src/core/plan.js";
 import { describeImpairment, parseImpairment } from "../../src/topology/impairment.js";
 import { parseTopology } from "../../src/topology/load.js";
 import { formatMs, formatRate, parseDuration, parsePercent, parseRate } from "../../src/topology/units.js";
@@ -127,7 +128,7 @@ links:
 `,
     "p.yml",
   );
-  const plan = buildPlan(lab, new Map());
+  const plan = buildLabPlan(lab, new Map());
   const interfaces = plan.phases.find((p) => p.name === "interfaces");
   const tc = interfaces?.groups.map((g) => g.filter((s) => s.type === "exec" && s.argv[0] === "tc"));
   assert.deepEqual(

@@ -1,16 +1,20 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkFit, FRR_NODE_MB } from "../../src/core/limits.js";
+import { checkFit } from "../../src/core/limits.js";
 import type { Lab, NodeModel } from "../../src/core/model.js";
+import { FRR_NODE_MB } from "../../src/stacks/frr/index.js";
 
 function lab(routers: number, hosts: number): Lab {
-  const node = (name: string, kind: NodeModel["kind"]): NodeModel => ({
+  const node = (name: string, kind: "frr" | "linux"): NodeModel => ({
     name,
     kind,
+    role: kind === "frr" ? "router" : "host",
     ports: [],
     loopback: [],
-    routes: [],
     forwarding: kind === "frr",
+    intents: {},
+    ...(kind === "frr" ? { stack: { name: "frr", options: { daemons: ["zebra", "staticd"] } } } : {}),
+    runtime: { name: "netns" },
     subnets: [],
   });
   return {

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildPlan, renderPlan } from "../../src/core/plan.js";
+import { buildLabPlan } from "../../src/core/lifecycle/plan.js";
 import type { Lab } from "../../src/core/model.js";
+import { renderPlan } from "../../src/core/plan.js";
+
+/** Prepared configs as the FRR stack hands them over (rendering is tested elsewhere). */
+const configs = (text: string) => new Map([["r1", { node: "r1", text, warnings: [] }]]);
 
 const lab: Lab = {
   name: "p",
@@ -9,6 +13,7 @@ const lab: Lab = {
     {
       name: "r1",
       kind: "frr",
+      role: "router",
       ports: [
         {
           node: "r1",
@@ -20,14 +25,19 @@ const lab: Lab = {
         },
       ],
       loopback: ["10.255.0.1/32"],
-      routes: [],
       forwarding: true,
-      frr: { profile: "datacenter", ebgpRequiresPolicy: false, daemons: ["zebra", "staticd", "bgpd"] },
+      intents: {},
+      stack: {
+        name: "frr",
+        options: { profile: "datacenter", ebgpRequiresPolicy: false, daemons: ["zebra", "staticd", "bgpd"] },
+      },
+      runtime: { name: "netns" },
       subnets: [],
     },
     {
       name: "h1",
       kind: "linux",
+      role: "host",
       ports: [
         {
           node: "h1",
@@ -39,8 +49,9 @@ const lab: Lab = {
         },
       ],
       loopback: [],
-      routes: [{ to: "0.0.0.0/0", via: "10.0.0.1" }],
       forwarding: false,
+      intents: { static: [{ to: "0.0.0.0/0", via: "10.0.0.1" }] },
+      runtime: { name: "netns" },
       subnets: [],
     },
   ],
@@ -48,7 +59,7 @@ const lab: Lab = {
 };
 
 test("plan creates each veth directly in both namespaces, named after the ports", () => {
-  const plan = buildPlan(lab, new Map([["r1", "hostname r1\n"]]));
+  const plan = buildLabPlan(lab, configs("hostname r1\n"));
   const cables = plan.phases.find((p) => p.name === "cables");
   assert.deepEqual(cables?.groups, [
     [{ type: "ip", lines: ["link add name Ethernet1_1 netns wl_p_r1 type veth peer name eth0 netns wl_p_h1"] }],
@@ -56,9 +67,9 @@ test("plan creates each veth directly in both namespaces, named after the ports"
 });
 
 test("plan phases run namespaces, hostnames, cables, interfaces, routing in that order", () => {
-  const plan = buildPlan(lab, new Map([["r1", "hostname r1\n"]]));
+  const plan = buildLabPlan(lab, configs("hostname r1\n"));
   assert.deepEqual(
-    plan.phases.map((p) => p.name),
+    plan.phases.filter((p) => p.groups.length).map((p) => p.name),
     ["namespaces", "hostnames", "cables", "interfaces", "routing"],
   );
   assert.deepEqual(
@@ -71,7 +82,7 @@ test("plan phases run namespaces, hostnames, cables, interfaces, routing in that
 });
 
 test("interfaces keep the user's port name as alias, IPv6 skips DAD, hosts get routes", () => {
-  const text = renderPlan(buildPlan(lab, new Map([["r1", "hostname r1\n"]])));
+  const text = renderPlan(buildLabPlan(lab, configs("hostname r1\n")));
   assert.match(text, /ip -n wl_p_r1 link set dev Ethernet1_1 alias Ethernet1\/1/);
   assert.match(text, /ip -n wl_p_r1 addr add 2001:db8::1\/64 dev Ethernet1_1 nodad/);
   assert.match(text, /ip -n wl_p_r1 addr add 10\.255\.0\.1\/32 dev lo/);
@@ -93,7 +104,7 @@ test("a port name the batch parser would split goes through argv", () => {
   const link = odd.links[0];
   assert.ok(link);
   link.a.port = "Gi 0/1";
-  const plan = buildPlan(odd, new Map([["r1", ""]]));
+  const plan = buildLabPlan(odd, configs(""));
   const steps = plan.phases.find((p) => p.name === "interfaces")?.groups[0] ?? [];
   assert.ok(
     steps.some((s) => s.type === "exec" && s.argv.join(" ") === "ip -n wl_p_r1 link set dev Gi_0_1 alias Gi 0/1"),

@@ -2,11 +2,11 @@
 // addresses, errors at the pool's place in the file.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { findNode, type Lab } from "../../src/core/model.js";
 import { parsePrefix } from "../../src/topology/address.js";
-import { AddressPool, allocateAddresses } from "../../src/topology/resolve/addressing.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
-import { findNode, type Lab } from "../../src/core/model.js";
+import { AddressPool, allocateAddresses } from "../../src/topology/resolve/addressing.js";
 
 const FILE = "lab.yml";
 
@@ -55,7 +55,7 @@ describe("automatic addressing", () => {
 
   test("BGP neighbors by name peer over the automatic addresses; router-id is the loopback", () => {
     const l = lab(CHAIN);
-    const r2 = findNode(l, "r2")?.bgp;
+    const r2 = findNode(l, "r2")?.intents.bgp;
     assert.equal(r2?.routerId, "10.255.0.2");
     assert.deepEqual(
       r2?.neighbors.map((n) => [n.node, n.address, n.remoteAs]),
@@ -114,7 +114,7 @@ links:
     assert.deepEqual(addrs(l, "r2", "1"), ["10.1.0.2/30", "fd00::1/127"]);
     assert.deepEqual(findNode(l, "r1")?.loopback, ["fd00:ff::1/128"]);
     assert.deepEqual(findNode(l, "r2")?.loopback, ["fd00:ff::2/128"]);
-    assert.equal(findNode(l, "r1")?.frr?.labTimers, false);
+    assert.equal(findNode(l, "r1")?.stack?.options.labTimers, false);
     const v64 = lab(`name: a
 defaults: { addressing: { p2p6: "fd00::/48", p2p6-length: 64 } }
 nodes: { a: { kind: linux }, b: { kind: linux } }

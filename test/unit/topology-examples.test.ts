@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { loadTopology } from "../../src/topology/load.js";
 import { findNode, findPort, type Lab, type NodeModel } from "../../src/core/model.js";
+import { loadTopology } from "../../src/topology/load.js";
 
 const example = (name: string) => fileURLToPath(new URL(`../../examples/${name}`, import.meta.url));
 
@@ -29,6 +29,7 @@ test("seed-ebgp.yml: the seed's three routers with eBGP intent", async () => {
       {
         name: "ops1",
         kind: "frr",
+        role: "router",
         ports: [
           {
             node: "ops1",
@@ -40,22 +41,25 @@ test("seed-ebgp.yml: the seed's three routers with eBGP intent", async () => {
           },
         ],
         loopback: [],
-        routes: [],
         forwarding: true,
         subnets: [],
         pos: pos(13, 3),
-        bgp: {
-          asn: 65001,
-          routerId: "192.168.101.1",
-          networks: ["192.168.101.0/24"],
-          redistribute: [],
-          neighbors: [{ address: "192.168.101.2", remoteAs: 65002, node: "ops2", port: "1" }],
+        intents: {
+          bgp: {
+            asn: 65001,
+            routerId: "192.168.101.1",
+            networks: ["192.168.101.0/24"],
+            redistribute: [],
+            neighbors: [{ address: "192.168.101.2", remoteAs: 65002, node: "ops2", port: "1" }],
+          },
         },
-        frr: frrDefaults,
+        stack: { name: "frr", options: frrDefaults },
+        runtime: { name: "netns" },
       },
       {
         name: "ops2",
         kind: "frr",
+        role: "router",
         ports: [
           {
             node: "ops2",
@@ -75,25 +79,28 @@ test("seed-ebgp.yml: the seed's three routers with eBGP intent", async () => {
           },
         ],
         loopback: [],
-        routes: [],
         forwarding: true,
         subnets: [],
         pos: pos(19, 3),
-        bgp: {
-          asn: 65002,
-          routerId: "192.168.101.2",
-          networks: [],
-          redistribute: [],
-          neighbors: [
-            { address: "192.168.101.1", remoteAs: 65001, node: "ops1", port: "1" },
-            { address: "192.168.102.2", remoteAs: 65003, node: "ops3", port: "2" },
-          ],
+        intents: {
+          bgp: {
+            asn: 65002,
+            routerId: "192.168.101.2",
+            networks: [],
+            redistribute: [],
+            neighbors: [
+              { address: "192.168.101.1", remoteAs: 65001, node: "ops1", port: "1" },
+              { address: "192.168.102.2", remoteAs: 65003, node: "ops3", port: "2" },
+            ],
+          },
         },
-        frr: frrDefaults,
+        stack: { name: "frr", options: frrDefaults },
+        runtime: { name: "netns" },
       },
       {
         name: "ops3",
         kind: "frr",
+        role: "router",
         ports: [
           {
             node: "ops3",
@@ -105,18 +112,20 @@ test("seed-ebgp.yml: the seed's three routers with eBGP intent", async () => {
           },
         ],
         loopback: [],
-        routes: [],
         forwarding: true,
         subnets: [],
         pos: pos(24, 3),
-        bgp: {
-          asn: 65003,
-          routerId: "192.168.102.2",
-          networks: ["192.168.102.0/24"],
-          redistribute: [],
-          neighbors: [{ address: "192.168.102.1", remoteAs: 65002, node: "ops2", port: "1" }],
+        intents: {
+          bgp: {
+            asn: 65003,
+            routerId: "192.168.102.2",
+            networks: ["192.168.102.0/24"],
+            redistribute: [],
+            neighbors: [{ address: "192.168.102.1", remoteAs: 65002, node: "ops2", port: "1" }],
+          },
         },
-        frr: frrDefaults,
+        stack: { name: "frr", options: frrDefaults },
+        runtime: { name: "netns" },
       },
     ],
     links: [
@@ -148,13 +157,13 @@ test("seed-ebgp-raw.yml: the seed's vtysh configs kept verbatim, links without a
   );
   for (const n of lab.nodes) {
     assert.equal(n.kind, "frr");
-    assert.equal(n.bgp, undefined, "no bgp intent: the config has it");
-    assert.deepEqual(n.frr, frrDefaults, "bgpd is started because the config has `router bgp`");
+    assert.equal(n.intents.bgp, undefined, "no bgp intent: the config has it");
+    assert.deepEqual(n.stack?.options, frrDefaults, "bgpd is started because the config has `router bgp`");
     for (const p of n.ports) assert.deepEqual(p.addresses, []);
   }
   const ops1 = node(lab, "ops1");
   assert.equal(
-    ops1.config,
+    ops1.stack?.config,
     [
       "hostname ops1",
       "router bgp 65001",
@@ -167,8 +176,8 @@ test("seed-ebgp-raw.yml: the seed's vtysh configs kept verbatim, links without a
       "",
     ].join("\n"),
   );
-  assert.match(node(lab, "ops2").config ?? "", /^neighbor 192\.168\.102\.2 remote-as 65003$/m);
-  assert.match(node(lab, "ops3").config ?? "", /^network 192\.168\.102\.0\/24$/m);
+  assert.match(node(lab, "ops2").stack?.config ?? "", /^neighbor 192\.168\.102\.2 remote-as 65003$/m);
+  assert.match(node(lab, "ops3").stack?.config ?? "", /^network 192\.168\.102\.0\/24$/m);
   assert.deepEqual(
     node(lab, "ops2").ports.map((p) => [p.name, p.ifname, p.peer]),
     [
@@ -186,7 +195,7 @@ test("seed-bridges.yml: Docker-style networks as bridges, BGP neighbors across t
   assert.deepEqual(net101.subnets, ["192.168.101.0/24"]);
   assert.deepEqual(net102.subnets, ["192.168.102.0/24"]);
   assert.equal(net101.forwarding, false);
-  assert.equal(net101.frr, undefined);
+  assert.equal(net101.stack, undefined);
   // Bridge-side ports are named p1, p2, ... in link order.
   assert.deepEqual(
     net101.ports.map((p) => [p.name, p.ifname, p.addresses, p.peer]),
@@ -207,18 +216,18 @@ test("seed-bridges.yml: Docker-style networks as bridges, BGP neighbors across t
   assert.deepEqual(findPort(ops2, "2")?.peer, { node: "net102", port: "p1" });
   // Router-ids default to the lowest IPv4 interface address: the seed's own router-ids.
   assert.deepEqual(
-    lab.nodes.filter((n) => n.bgp).map((n) => [n.name, n.bgp?.routerId]),
+    lab.nodes.filter((n) => n.intents.bgp).map((n) => [n.name, n.intents.bgp?.routerId]),
     [
       ["ops1", "192.168.101.1"],
       ["ops2", "192.168.101.2"],
       ["ops3", "192.168.102.2"],
     ],
   );
-  assert.deepEqual(ops2.bgp?.neighbors, [
+  assert.deepEqual(ops2.intents.bgp?.neighbors, [
     { address: "192.168.101.1", remoteAs: 65001, node: "ops1", port: "1" },
     { address: "192.168.102.2", remoteAs: 65003, node: "ops3", port: "2" },
   ]);
-  assert.deepEqual(node(lab, "ops3").bgp?.neighbors, [
+  assert.deepEqual(node(lab, "ops3").intents.bgp?.neighbors, [
     { address: "192.168.102.1", remoteAs: 65002, node: "ops2", port: "1" },
   ]);
   assert.deepEqual(
@@ -279,7 +288,7 @@ test("seed-ebgp.yml: the checks the seed did by eye", async () => {
 test("square-ebgp.yml: four routers, checks and two failure scenarios", async () => {
   const lab = await loadTopology(example("square-ebgp.yml"));
   assert.deepEqual(
-    lab.nodes.map((n) => [n.name, n.bgp?.asn, n.bgp?.neighbors.map((x) => x.node)]),
+    lab.nodes.map((n) => [n.name, n.intents.bgp?.asn, n.intents.bgp?.neighbors.map((x) => x.node)]),
     [
       ["r1", 65001, ["r2", "r4"]],
       ["r2", 65002, ["r1", "r3"]],

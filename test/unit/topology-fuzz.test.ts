@@ -6,8 +6,8 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { TopologyError } from "../../src/topology/errors.js";
-import { isValidKernelIfname } from "../../src/topology/resolve/ifname.js";
 import { parseTopology } from "../../src/topology/load.js";
+import { isValidKernelIfname } from "../../src/topology/resolve/ifname.js";
 import { FUZZ_RUNS } from "../integration/reliability-figures.js";
 import { validTopology } from "../topology-arbitrary.js";
 

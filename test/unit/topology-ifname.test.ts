@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { TopologyError } from "../../src/topology/errors.js";
-import { isValidKernelIfname, kernelIfname } from "../../src/topology/resolve/ifname.js";
 import { parseTopology } from "../../src/topology/load.js";
+import { isValidKernelIfname, kernelIfname } from "../../src/topology/resolve/ifname.js";
 
 const sha4 = (s: string) => createHash("sha1").update(s).digest("hex").slice(0, 4);
 

@@ -1,9 +1,9 @@
 // Network-level rules and model building, on small inline topologies.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { findNode, type Lab, type NodeModel } from "../../src/core/model.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
-import { findNode, type Lab, type NodeModel } from "../../src/core/model.js";
 
 const FILE = "lab.yml";
 
@@ -65,7 +65,7 @@ nodes:
 links: [[h1:eth0, br], [h2:eth0, br], [r1:eth0, br]]
 `);
   assert.deepEqual(
-    lab.nodes.map((n) => [n.name, n.kind, n.forwarding, n.frr !== undefined]),
+    lab.nodes.map((n) => [n.name, n.kind, n.forwarding, n.stack !== undefined]),
     [
       ["h1", "linux", false, false],
       ["h2", "linux", true, false],
@@ -243,7 +243,9 @@ links:
   - [sw1, sw2]
   - [sw2, {endpoint: r2:1, ip: 10.0.0.2/24}]
 `);
-  assert.deepEqual(node(lab, "r1").bgp?.neighbors, [{ address: "10.0.0.2", remoteAs: 65002, node: "r2", port: "1" }]);
+  assert.deepEqual(node(lab, "r1").intents.bgp?.neighbors, [
+    { address: "10.0.0.2", remoteAs: 65002, node: "r2", port: "1" },
+  ]);
 });
 
 test("BGP: neighbor by node, by node + port, by address; iBGP over loopbacks; IPv6", () => {
@@ -271,15 +273,15 @@ links:
   - [{endpoint: r1:Ethernet1/3, ip: 10.0.3.1/30}, {endpoint: r3:1, ip: 10.0.3.2/30}]
 `);
   const r1 = node(lab, "r1");
-  assert.equal(r1.bgp?.routerId, "10.255.0.1", "router-id: lowest loopback IPv4");
-  assert.deepEqual(r1.bgp?.neighbors, [
+  assert.equal(r1.intents.bgp?.routerId, "10.255.0.1", "router-id: lowest loopback IPv4");
+  assert.deepEqual(r1.intents.bgp?.neighbors, [
     { address: "10.0.0.2", remoteAs: 65002, node: "r2", port: "1" },
     { address: "2001:db8::2", remoteAs: 65002, node: "r2", port: "2", description: "second link" },
     { address: "10.255.0.3", remoteAs: 65001, node: "r3", updateSource: "lo" },
     { address: "192.0.2.9", remoteAs: 65009, ebgpMultihop: 2, updateSource: "Ethernet1/3" },
   ]);
-  assert.equal(node(lab, "r2").bgp?.routerId, "10.0.0.2", "router-id: lowest interface IPv4");
-  assert.deepEqual(node(lab, "r3").bgp?.neighbors, [
+  assert.equal(node(lab, "r2").intents.bgp?.routerId, "10.0.0.2", "router-id: lowest interface IPv4");
+  assert.deepEqual(node(lab, "r3").intents.bgp?.neighbors, [
     { address: "10.255.0.1", remoteAs: 65001, node: "r1", updateSource: "10.255.0.3" },
   ]);
 });
@@ -338,7 +340,7 @@ nodes:
 links:
   - [{endpoint: h1:eth0, ip: 10.0.0.2/24}, {endpoint: r1:1, ip: 10.0.0.1/24}]
 `;
-  assert.deepEqual(node(ok(text("{to: 0.0.0.0/0, via: 10.0.0.1}")), "h1").routes, [
+  assert.deepEqual(node(ok(text("{to: 0.0.0.0/0, via: 10.0.0.1}")), "h1").intents.static ?? [], [
     { to: "0.0.0.0/0", via: "10.0.0.1" },
   ]);
   bad(text("{to: 0.0.0.0/0, via: 10.0.0.2}"), "5:35", "is an address of h1 itself");
@@ -363,18 +365,18 @@ nodes:
   d:
     config: "  router ospf6\\n"
 `);
-  assert.deepEqual(node(lab, "a").frr, {
+  assert.deepEqual(node(lab, "a").stack?.options, {
     profile: "traditional",
     ebgpRequiresPolicy: false,
     daemons: ["zebra", "staticd"],
   });
-  assert.deepEqual(node(lab, "b").frr, {
+  assert.deepEqual(node(lab, "b").stack?.options, {
     profile: "traditional",
     ebgpRequiresPolicy: true,
     daemons: ["zebra", "bgpd", "bfdd"],
   });
-  assert.deepEqual(node(lab, "c").frr?.daemons, ["zebra", "staticd", "ospfd", "ospf6d"]);
-  assert.deepEqual(node(lab, "d").frr?.daemons, ["zebra", "staticd", "ospf6d"]);
+  assert.deepEqual(node(lab, "c").stack?.options.daemons, ["zebra", "staticd", "ospfd", "ospf6d"]);
+  assert.deepEqual(node(lab, "d").stack?.options.daemons, ["zebra", "staticd", "ospf6d"]);
   bad(
     "name: f\nnodes:\n  a: {frr: {daemons: [zebra]}, bgp: {asn: 1, router-id: 1.1.1.1}}",
     "3:22",

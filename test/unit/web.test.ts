@@ -176,6 +176,7 @@ describe("exports", () => {
         [name]: {
           name,
           kind: "frr",
+          role: "router",
           status: "s",
           loopback: [],
           subnets: [],

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { nodeExecArgv } from "../../runtimes/netns/exec.js";
-import { listNetns } from "../../util/ip.js";
+import { nodeExecArgv } from "../../core/exec.js";
 import { nsName } from "../../core/paths.js";
 import { portOrError } from "../../topology/endpoints.js";
+import { listNetns } from "../../util/ip.js";
 import { labState, UsageError } from "../resolve.js";
 
 export interface CaptureFlags {

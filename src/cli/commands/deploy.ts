@@ -1,6 +1,7 @@
-import { deployLab, renderConfigs } from "../../core/lifecycle/deploy.js";
-import { buildPlan, renderPlan } from "../../core/plan.js";
+import { deployLab, prepareConfigs } from "../../core/lifecycle/deploy.js";
+import { buildLabPlan } from "../../core/lifecycle/plan.js";
 import { nsName } from "../../core/paths.js";
+import { renderPlan } from "../../core/plan.js";
 import { progressPrinter, seconds, table } from "../output.js";
 import { loadLab } from "../resolve.js";
 import { renderReport, verifyDeployed } from "./verify.js";
@@ -19,13 +20,10 @@ export interface DeployFlags {
 export async function deployCommand(flags: DeployFlags): Promise<number> {
   const lab = await loadLab(flags);
   if (flags.dryRun) {
-    // Configs are rendered and checked by FRR's parser even in a dry run.
-    const configs = await renderConfigs(lab);
-    let plan = buildPlan(lab, configs);
-    if (lab.nodes.some((n) => n.runtime.container)) {
-      plan = (await import("../../runtimes/docker/deploy.js")).dockerizePlan(lab, plan, configs, { dryRun: true });
-    }
-    process.stdout.write(renderPlan(plan));
+    // Configs are rendered and checked by the stacks' own parsers even in a dry run; the plan
+    // is the one deploy would run.
+    const configs = await prepareConfigs(lab);
+    process.stdout.write(renderPlan(buildLabPlan(lab, configs, { dryRun: true })));
     return 0;
   }
   const abort = new AbortController();
@@ -40,8 +38,8 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     if (!flags.json)
       process.stderr.write(`Deploying lab '${lab.name}' (${lab.nodes.length} nodes, ${lab.links.length} links)\n`);
     const result = await deployLab(lab, {
-      waitBgp: flags.wait !== false,
-      bgpTimeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined,
+      wait: flags.wait !== false,
+      timeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined,
       onProgress: progressPrinter(Boolean(flags.json)),
       signal: abort.signal,
       keepOnFailure: flags.keepOnFailure,
@@ -54,7 +52,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     } else {
       const rows = lab.nodes.map((n) => [
         n.name,
-        n.runtime.container ? `${n.kind} (docker)` : n.kind,
+        n.runtime.name === "netns" ? n.kind : `${n.kind} (${n.runtime.name})`,
         nsName(lab.name, n.name),
         n.ports
           .filter((p) => p.peer)
@@ -75,7 +73,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     }
     const verified = flags.verify && !flags.json ? await verifyDeployed(lab, false) : undefined;
     if (verified) process.stdout.write(renderReport(verified));
-    if (result.bgp?.timedOut) return 3;
+    if (result.ready.some((r) => r.timedOut)) return 3;
     return (verifiedJson ?? verified)?.pass === false ? 1 : 0;
   } finally {
     process.off("SIGINT", onSignal);

@@ -10,15 +10,14 @@ export interface DestroyFlags {
   json?: boolean;
 }
 
-/** Containers labelled with the lab's name when it has no state (Docker reachable only). */
-async function orphanContainers(name: string) {
-  const d = await import("../../runtimes/docker/client.js");
-  if (!(await d.dockerAvailable())) return undefined;
-  const { removeLabObjects } = await import("../../runtimes/docker/destroy.js");
+/** Objects a runtime still holds for a lab without state (containers, by the lab's label). */
+async function orphans(name: string) {
+  const { RUNTIMES } = await import("../../runtimes/index.js");
   const t0 = performance.now();
-  const r = await removeLabObjects(name);
-  if (r.containers === 0 && r.networks === 0) return undefined;
-  return { lab: name, namespaces: 0, processes: 0, containers: r.containers, ms: performance.now() - t0 };
+  let containers = 0;
+  for (const rt of Object.values(RUNTIMES)) containers += (await rt.orphans?.(name))?.containers ?? 0;
+  if (containers === 0) return undefined;
+  return { lab: name, namespaces: 0, processes: 0, containers, ms: performance.now() - t0 };
 }
 
 export async function destroyCommand(flags: DestroyFlags): Promise<number> {
@@ -28,11 +27,11 @@ export async function destroyCommand(flags: DestroyFlags): Promise<number> {
     const state = await readState(name);
     if (!state) {
       // Containers a crash left without a state file are still found by the lab's label.
-      const orphans = flags.all ? undefined : await orphanContainers(name);
-      if (orphans) {
-        reports.push(orphans);
+      const left = flags.all ? undefined : await orphans(name);
+      if (left) {
+        reports.push(left);
         if (!flags.json)
-          process.stdout.write(`Removed ${orphans.containers} container(s) of lab '${name}' (no state was left)\n`);
+          process.stdout.write(`Removed ${left.containers} container(s) of lab '${name}' (no state was left)\n`);
         continue;
       }
       if (!flags.all && !flags.json) process.stderr.write(`no lab named '${name}' is deployed; nothing to do\n`);

@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
-import { nodeExecArgv } from "../../runtimes/netns/exec.js";
-import type { LabState } from "../../core/state.js";
+import { nodeExecArgv } from "../../core/exec.js";
 import type { NodeModel } from "../../core/model.js";
+import type { LabState } from "../../core/state.js";
+import { nodeHandle } from "../../runtimes/index.js";
+import { stackOf } from "../../stacks/index.js";
 import { labState, UsageError } from "../resolve.js";
 
 export interface NodeFlags {
@@ -29,6 +31,7 @@ function interactive(argv: string[]): Promise<number> {
   });
 }
 
+/** `wirelab exec`: the command inside the node, user port names mapped, the stack's CLI pointed at it. */
 export async function execCommand(nodeName: string, command: string[], flags: NodeFlags): Promise<number> {
   const cmd = command[0] === "--" ? command.slice(1) : command;
   if (!cmd.length) throw new UsageError("what to run? e.g. wirelab exec -t lab.yml ops1 -- ip addr");
@@ -40,6 +43,8 @@ export async function execCommand(nodeName: string, command: string[], flags: No
 export async function cliCommand(nodeName: string, flags: NodeFlags): Promise<number> {
   const state = await labState(flags);
   const node = nodeOf(state, nodeName);
-  if (node.kind !== "frr") throw new UsageError(`${nodeName} is a ${node.kind} node: it has no FRR CLI (use exec)`);
-  return interactive(nodeExecArgv(state.name, node, ["vtysh"]));
+  const stack = stackOf(node);
+  if (!stack) throw new UsageError(`${nodeName} is a ${node.kind} node: it has no FRR CLI (use exec)`);
+  const handle = nodeHandle(state.name, node);
+  return interactive(handle.execArgv(stack.cliArgv(handle)));
 }

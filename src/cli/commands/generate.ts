@@ -2,7 +2,7 @@
 // The text is loaded back through the normal loader before it is written, so what comes
 // out is a valid topology (or the command fails).
 import { writeFile } from "node:fs/promises";
-import { chain, clos, GenerateError, type GenKind, ring } from "../../generate/shapes.js";
+import { chain, clos, GEN_KINDS, GenerateError, type GenKind, ring } from "../../generate/shapes.js";
 import { toYaml } from "../../generate/yaml.js";
 import { parseTopology } from "../../topology/load.js";
 import type { TopologyInput } from "../../topology/schema.js";
@@ -28,8 +28,11 @@ function count(what: string, text: string | undefined): number {
 }
 
 function common(flags: GenerateFlags): { kind: GenKind; name?: string } {
-  const kind = flags.kind ?? "frr";
-  if (kind !== "frr" && kind !== "linux") throw new UsageError(`--kind must be frr or linux, not '${kind}'`);
+  const written = flags.kind ?? GEN_KINDS[0];
+  if (!(GEN_KINDS as readonly string[]).includes(written)) {
+    throw new UsageError(`--kind must be ${GEN_KINDS.join(" or ")}, not '${written}'`);
+  }
+  const kind = written as GenKind;
   return flags.name === undefined ? { kind } : { kind, name: checkLabName(flags.name) };
 }
 
@@ -58,7 +61,7 @@ function guard<T>(f: () => T): T {
 
 function shownFlags(flags: GenerateFlags): string[] {
   const out: string[] = [];
-  if (flags.kind && flags.kind !== "frr") out.push("--kind", flags.kind);
+  if (flags.kind && flags.kind !== GEN_KINDS[0]) out.push("--kind", flags.kind);
   if (flags.name) out.push("--name", flags.name);
   return out;
 }

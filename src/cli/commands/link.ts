@@ -1,9 +1,9 @@
 import { withLabLock } from "../../core/lock.js";
-import { linkStatus, setLinkImpairment, setLinkUp } from "../../links/ops.js";
+import type { LinkModel } from "../../core/model.js";
 import type { LabState } from "../../core/state.js";
+import { linkStatus, setLinkImpairment, setLinkUp } from "../../links/ops.js";
 import { linkLabel, linkOrError } from "../../topology/endpoints.js";
 import { describeImpairment, isImpairmentProblem, parseImpairment } from "../../topology/impairment.js";
-import type { LinkModel } from "../../core/model.js";
 import { table } from "../output.js";
 import { labState, UsageError } from "../resolve.js";
 

@@ -1,5 +1,5 @@
 import { withLabLock } from "../../core/lock.js";
-import { daemonPids, restartNode, startNode, stopNode } from "../../stacks/frr/node.js";
+import { daemonPids, restartNode, startNode, stopNode } from "../../core/nodes.js";
 import { labState, UsageError } from "../resolve.js";
 
 export interface NodeCmdFlags {
@@ -22,15 +22,14 @@ export async function nodeCommand(name: string, action: string, flags: NodeCmdFl
   const message = await withLabLock(state.name, { op: `node ${action}` }, async () => {
     if (action === "stop") {
       const stopped = await stopNode(state, name, { kill: flags.kill });
-      return `${name}: stopped ${stopped.map((d) => d.daemon).join(", ")} (${flags.kill ? "SIGKILL, as a crash" : "SIGTERM"}); its namespace and cables stay`;
+      return `${name}: stopped ${stopped.join(", ")} (${flags.kill ? "SIGKILL, as a crash" : "SIGTERM"}); its namespace and cables stay`;
     }
     const started =
       action === "start" ? await startNode(state, name) : await restartNode(state, name, { kill: flags.kill });
-    return `${name}: started ${started.join(", ")} with its frr.conf`;
+    return `${name}: started ${started.join(", ")} with its config`;
   });
   const ms = Math.round(performance.now() - t0);
-  const node = state.nodes.find((n) => n.name === name);
-  const daemons = node ? await daemonPids(node) : [];
+  const daemons = await daemonPids(state, name);
   if (flags.json) process.stdout.write(`${JSON.stringify({ node: name, action, ms, daemons }, null, 2)}\n`);
   else process.stdout.write(`${message} in ${(ms / 1000).toFixed(2)} s\n`);
   return 0;

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import type { LabState } from "../../core/state.js";
 import type { CheckModel, Lab, ScenarioModel } from "../../core/model.js";
+import type { LabState } from "../../core/state.js";
 import { toJUnit } from "../../verify/junit.js";
 import { type SuiteResult, type VerifyProgress, type VerifyReport, verifyLab } from "../../verify/run.js";
 import { seconds, table } from "../output.js";

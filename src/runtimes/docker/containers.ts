@@ -9,7 +9,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type Dockerode from "dockerode";
 import type { Lab, NodeModel } from "../../core/model.js";
-import { runOk } from "../../util/exec.js";
 import {
   containerName,
   frrDir,
@@ -21,6 +20,7 @@ import {
   pidNsFile,
   utsFile,
 } from "../../core/paths.js";
+import { runOk } from "../../util/exec.js";
 import { hostCapPlan } from "./caps.js";
 import { containerExec, docker, LABEL_KIND, LABEL_LAB, LABEL_NODE, statusCode } from "./client.js";
 

@@ -3,9 +3,9 @@
 // teardown (netns/destroy.ts), which then deletes the namespace names (an attached name is
 // just unmounted), the lab's files and anything left in its namespaces.
 import { readFile } from "node:fs/promises";
-import { run } from "../../util/exec.js";
 import { mntNsFile, pidNsFile, utsFile } from "../../core/paths.js";
 import type { LabState } from "../../core/state.js";
+import { run } from "../../util/exec.js";
 import { docker, dockerAvailable, statusCode } from "./client.js";
 import { labContainers, labNetworks } from "./containers.js";
 

@@ -1,113 +1,58 @@
-// A router failure and its return: stop a node's FRR daemons (its namespace, addresses and
-// cables stay, as a crashed control plane on a powered switch), start them again with the
-// same frr.conf, the way deploy started them.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { waitForDaemons } from "./state.js";
-import type { NodeModel } from "../../core/model.js";
+// A router failure and its return (RoutingStack.stop/start): stop a node's FRR daemons (its
+// namespace, addresses and cables stay, as a crashed control plane on a powered switch),
+// start them again with the same frr.conf, the way deploy started them. Which node, whether
+// it exists and its namespace is there: core/nodes.ts, before it calls these.
+import type { NodeHandle } from "../../runtimes/runtime.js";
 import { runOk } from "../../util/exec.js";
-import { frrDir } from "../../core/paths.js";
-import type { LabState, NodeState } from "../../core/state.js";
-import { listNetns } from "../../util/ip.js";
-import { confPath, daemonArgv, vtyshApplyArgv } from "../../core/plan.js";
-import { isAlive, terminate } from "../../util/procs.js";
+import { terminate } from "../../util/procs.js";
+import { StackError, type StopOptions } from "../stack.js";
+import { confPath } from "./paths.js";
+import { daemonPid } from "./procs.js";
+import { daemonArgv, vtyshApplyArgv } from "./start.js";
+import { waitForDaemons } from "./state.js";
 
-export class NodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NodeError";
-  }
-}
-
-export interface DaemonPid {
-  daemon: string;
-  /** Set while the daemon runs (pid file present, process alive, command line names the pathspace). */
-  pid?: number;
-}
-
-/** Each configured daemon of the node with its live pid, from the pathspace's pid files. */
-export async function daemonPids(node: NodeState): Promise<DaemonPid[]> {
-  return Promise.all(
-    node.daemons.map(async (daemon): Promise<DaemonPid> => {
-      const text = await readFile(path.join(frrDir(node.netns), `${daemon}.pid`), "utf8").catch(() => "");
-      const pid = Number(text.trim());
-      if (!Number.isInteger(pid) || pid <= 1 || !(await isAlive(pid))) return { daemon };
-      // A pid file can outlive its daemon and the pid be reused: trust only our command line.
-      const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0");
-      const i = argv.indexOf("-N");
-      return i >= 0 && argv[i + 1] === node.netns ? { daemon, pid } : { daemon };
-    }),
+function requireHostFs(handle: NodeHandle): void {
+  if (handle.hostFs) return;
+  // Its daemons live in the container (pid files hold the container's pids): not handled here.
+  const image = handle.node.runtime.container?.image;
+  throw new StackError(
+    `${handle.node.name} is a container node${image ? ` (${image})` : ""}: node stop/start is not supported on the docker runtime yet`,
   );
-}
-
-function routerOf(state: LabState, name: string): { node: NodeState; model: NodeModel } {
-  const node = state.nodes.find((n) => n.name === name);
-  const model = state.model.nodes.find((n) => n.name === name);
-  if (!node || !model) {
-    throw new NodeError(
-      `lab '${state.name}' has no node '${name}' (nodes: ${state.nodes.map((n) => n.name).join(", ")})`,
-    );
-  }
-  if (node.container) {
-    // Its daemons live in the container (pid files hold the container's pids): not handled here.
-    throw new NodeError(
-      `${name} is a container node (${node.container.image}): node stop/start is not supported on the docker runtime yet`,
-    );
-  }
-  if (node.kind !== "frr" || node.daemons.length === 0) {
-    throw new NodeError(`${name} is a ${node.kind} node: it runs no daemons to stop or start`);
-  }
-  return { node, model };
-}
-
-async function requireNamespace(node: NodeState): Promise<void> {
-  if (!(await listNetns()).includes(node.netns)) {
-    throw new NodeError(`node ${node.name} is gone (namespace ${node.netns} is missing); redeploy the lab`);
-  }
-}
-
-export interface StopOptions {
-  /** SIGKILL at once, like a crash (no BGP NOTIFICATION; peers notice at hold-timer expiry). */
-  kill?: boolean;
 }
 
 /**
- * Stops the node's FRR daemons. By default with SIGTERM, like a router shutting down: bgpd
- * tells its peers (Cease) and zebra withdraws its routes from the kernel.
+ * Stops the node's running daemons; returns them ([] when none ran). By default with
+ * SIGTERM, like a router shutting down: bgpd tells its peers (Cease) and zebra withdraws
+ * its routes from the kernel. `kill`: SIGKILL at once, like a crash (no NOTIFICATION; peers
+ * notice at hold-timer expiry).
  */
-export async function stopNode(state: LabState, name: string, opts: StopOptions = {}): Promise<DaemonPid[]> {
-  const { node } = routerOf(state, name);
-  await requireNamespace(node);
-  const running = (await daemonPids(node)).filter((d) => d.pid !== undefined);
-  if (!running.length) throw new NodeError(`node ${name} is already stopped (no FRR daemon running)`);
+export async function stop(handle: NodeHandle, daemons: string[], opts: StopOptions = {}): Promise<string[]> {
+  requireHostFs(handle);
+  const pids = await Promise.all(daemons.map((d) => daemonPid(handle.netns, d)));
+  const running = daemons.flatMap((d, i) => (pids[i] !== undefined ? [{ daemon: d, pid: pids[i] as number }] : []));
+  if (!running.length) return [];
   // Daemons first, zebra last: the others say goodbye to their peers while zebra still runs.
-  const order = [...running].reverse();
   await terminate(
-    order.map((d) => d.pid as number),
+    [...running].reverse().map((d) => d.pid),
     opts.kill ? 0 : 5000,
   );
-  return running;
+  return running.map((d) => d.daemon);
 }
 
 /** Starts the node's daemons that are not running (zebra first), then pushes its frr.conf. */
-export async function startNode(state: LabState, name: string): Promise<string[]> {
-  const { node } = routerOf(state, name);
-  await requireNamespace(node);
-  const missing = (await daemonPids(node)).filter((d) => d.pid === undefined).map((d) => d.daemon);
-  if (!missing.length) throw new NodeError(`node ${name} is already running (${node.daemons.join(", ")})`);
+export async function start(handle: NodeHandle, daemons: string[]): Promise<string[]> {
+  requireHostFs(handle);
+  const pids = await Promise.all(daemons.map((d) => daemonPid(handle.netns, d)));
+  const missing = daemons.filter((_, i) => pids[i] === undefined);
+  if (!missing.length) return [];
   for (const d of missing) {
-    const [cmd, ...args] = daemonArgv(state.name, name, d);
+    // Empty config: vtysh below gives every daemon its lines, the running ones unchanged.
+    const [cmd, ...args] = daemonArgv(handle, d);
     await runOk(cmd as string, args, { timeoutMs: 30_000 });
   }
-  const notUp = await waitForDaemons(node.netns, node.daemons, { timeoutMs: 15_000 });
-  if (notUp.length) throw new NodeError(`node ${name}: ${notUp.join(", ")} did not come up`);
-  const [cmd, ...args] = vtyshApplyArgv(state.name, name, confPath(state.name, name));
+  const notUp = await waitForDaemons(handle.netns, daemons, { timeoutMs: 15_000 });
+  if (notUp.length) throw new StackError(`node ${handle.node.name}: ${notUp.join(", ")} did not come up`);
+  const [cmd, ...args] = vtyshApplyArgv(handle, confPath(handle.lab, handle.node.name));
   await runOk(cmd as string, args, { timeoutMs: 30_000 });
   return missing;
-}
-
-export async function restartNode(state: LabState, name: string, opts: StopOptions = {}): Promise<string[]> {
-  const { node } = routerOf(state, name);
-  if ((await daemonPids(node)).some((d) => d.pid !== undefined)) await stopNode(state, name, opts);
-  return startNode(state, name);
 }

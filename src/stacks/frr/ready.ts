@@ -1,16 +1,19 @@
-// Readiness from real FRR state. A lab is converged when every BGP neighbor is Established,
-// has sent its End-of-RIB for each family (its initial table is in), and the prefix counts
-// and zebra's installed routes did not move between two polls (later updates that ride
-// behind the first ones). Asked on the daemons' vty sockets: polling is nearly free.
+// Readiness from real FRR state (RoutingStack.waitReady). BGP is converged when every
+// neighbor is Established, has sent its End-of-RIB for each family (its initial table is
+// in), and the prefix counts and zebra's installed routes did not move between two polls
+// (later updates that ride behind the first ones). Host-FS nodes are asked on the daemons'
+// vty sockets (polling is nearly free); container nodes through the image's own vtysh.
 import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
-import { type BgpNeighbor, bgpNeighbors, initialSyncDone } from "./neighbors.js";
+import type { NodeHandle } from "../../runtimes/runtime.js";
+import type { ReadyOptions, ReadyProgress } from "../stack.js";
+import { vtyshInside } from "./channel.js";
+import { daemonsFor } from "./daemons.js";
+import { type BgpNeighbor, bgpNeighbors, initialSyncDone, parseBgpNeighbors } from "./neighbors.js";
 import { vtyJson } from "./vty.js";
-import type { Lab } from "../../core/model.js";
-import { nsName } from "../../core/paths.js";
-import { frrOptions } from "./options.js";
 
-export interface BgpProgress {
+/** BGP counters, ReadyProgress.detail of the "bgp" protocol. */
+export interface BgpCounts {
   /** Neighbor entries Established, summed over routers (a session counts at both ends). */
   established: number;
   /** Neighbor entries configured, summed over routers. */
@@ -20,17 +23,17 @@ export interface BgpProgress {
   /** Routers whose bgpd answered. */
   answering: number;
   routers: number;
-  /** All Established, all synced, and stable since the previous poll. */
-  done: boolean;
-  timedOut: boolean;
-  ms: number;
-  /** Neighbors not Established, as `node → address (state)`. */
-  down: string[];
 }
 
 const POLL_MS = 200;
 
-function fingerprint(results: { node: string; peers: BgpNeighbor[] | null; fib?: number | null }[]): string {
+interface Poll {
+  node: string;
+  peers: BgpNeighbor[] | null;
+  fib: number | null;
+}
+
+function fingerprint(results: Poll[]): string {
   return results
     .map(
       (r) =>
@@ -51,58 +54,72 @@ async function fibRoutes(pathspace: string): Promise<number | null> {
   return s?.routesTotalFib ?? null;
 }
 
+/** A router's BGP neighbors; null while its bgpd does not answer. */
+async function neighborsOf(handle: NodeHandle): Promise<BgpNeighbor[] | null> {
+  const peers = handle.hostFs
+    ? bgpNeighbors(handle.netns)
+    : vtyshInside(handle, ["show bgp neighbors json"], 10_000).then((out) => parseBgpNeighbors(JSON.parse(out)));
+  return peers.catch(() => null);
+}
+
+/** The one-line progress display: "BGP: 3/3 routers answering, 4/4 neighbors Established, …". */
+export function bgpSummaryLine(c: BgpCounts): string {
+  return `BGP: ${c.answering}/${c.routers} routers answering, ${c.established}/${c.total} neighbors Established, ${c.synced}/${c.total} initial tables in`;
+}
+
 /** Polls every BGP router until it is converged (see above) or the timeout runs out. */
-export async function waitForBgp(
-  lab: Lab,
-  opts: { timeoutMs: number; signal?: AbortSignal; onProgress?: (p: BgpProgress) => void },
-): Promise<BgpProgress> {
-  const routers = lab.nodes.filter((n) => n.stack?.name === "frr" && frrOptions(n)?.daemons.includes("bgpd"));
+export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
+  const routers = handles.filter((h) => daemonsFor(h.node).includes("bgpd"));
   const t0 = performance.now();
   let previous = "";
   // A bounded number of routers asked at once: file descriptors stay constant per lab size.
   const limit = pLimit(32);
   for (;;) {
     const results = await Promise.all(
-      routers.map((n) =>
-        limit(async () => ({
-          node: n.name,
-          // Container routers are asked through their own vtysh (docker runtime).
-          peers: await (n.runtime.container
-            ? import("../../runtimes/docker/deploy.js").then((d) => d.containerBgpNeighbors(lab.name, n))
-            : bgpNeighbors(nsName(lab.name, n.name))
-          ).catch(() => null),
-          fib: n.runtime.container ? null : await fibRoutes(nsName(lab.name, n.name)),
-        })),
+      routers.map((h) =>
+        limit(
+          async (): Promise<Poll> => ({
+            node: h.node.name,
+            peers: await neighborsOf(h),
+            fib: h.hostFs ? await fibRoutes(h.netns) : null,
+          }),
+        ),
       ),
     );
-    const p: BgpProgress = {
-      established: 0,
-      total: 0,
-      synced: 0,
-      answering: 0,
-      routers: routers.length,
-      done: false,
-      timedOut: false,
-      ms: performance.now() - t0,
-      down: [],
-    };
+    const c: BgpCounts = { established: 0, total: 0, synced: 0, answering: 0, routers: routers.length };
+    const down: string[] = [];
     for (const r of results) {
       if (!r.peers) continue;
-      p.answering++;
+      c.answering++;
       for (const peer of r.peers) {
-        p.total++;
-        if (peer.established) p.established++;
-        else p.down.push(`${r.node} → ${peer.address} (${peer.state})`);
-        if (initialSyncDone(peer)) p.synced++;
+        c.total++;
+        if (peer.established) c.established++;
+        else down.push(`${r.node} → ${peer.address} (${peer.state})`);
+        if (initialSyncDone(peer)) c.synced++;
       }
     }
     const print = fingerprint(results);
-    p.done = p.answering === p.routers && p.established === p.total && p.synced === p.total && print === previous;
+    const done = c.answering === c.routers && c.established === c.total && c.synced === c.total && print === previous;
     previous = print;
+    const p: ReadyProgress = {
+      protocol: "bgp",
+      done,
+      timedOut: false,
+      ms: performance.now() - t0,
+      summary: bgpSummaryLine(c),
+      down,
+      detail: { ...c },
+    };
     opts.onProgress?.(p);
     if (p.done) return p;
     if (opts.signal?.aborted) throw new Error("deploy interrupted");
     if (p.ms > opts.timeoutMs) return { ...p, timedOut: true };
     await delay(POLL_MS);
   }
+}
+
+/** RoutingStack.waitReady: the protocols of protocolsFor() (daemons.ts). */
+export function waitReady(protocol: string, handles: NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
+  if (protocol === "bgp") return waitForBgp(handles, opts);
+  return Promise.reject(new Error(`frr: no readiness check for protocol '${protocol}'`));
 }

@@ -1,9 +1,13 @@
 // Typed views of a node's FRR state, read from FRR's JSON through vtysh. The parse*
 // functions are pure (tested on JSON captured from FRR 8.4); the others ask a live instance.
 import { setTimeout as delay } from "node:timers/promises";
+import type { BgpPath, BgpPeer, BgpSummary } from "../../intents/bgp/state.js";
+import type { Afi, RibRoute } from "../stack.js";
 import { VtyshError, vtysh, vtyshJson } from "./vtysh.js";
 
-export type Afi = "ipv4" | "ipv6";
+// The normalized types are the intent's and the stack seam's; re-exported for callers of this file.
+export type { BgpNexthop, BgpPath, BgpPeer, BgpSummary } from "../../intents/bgp/state.js";
+export type { Afi, RibNexthop, RibRoute } from "../stack.js";
 
 // ---- show bgp summary json ------------------------------------------------------------
 // FRR 8.4: one object per address family that has peers ({} without any):
@@ -29,30 +33,6 @@ interface RawSummaryAf {
   routerId?: string;
   as?: number;
   peers?: Record<string, RawSummaryPeer>;
-}
-
-export interface BgpPeer {
-  address: string;
-  remoteAs: number;
-  localAs?: number;
-  /** FRR's session state: Established, Idle, Connect, Active, OpenSent, "Idle (Admin)", … */
-  state: string;
-  established: boolean;
-  /** FRR's peerState: OK, Policy (eBGP without a policy: nothing exchanged), Admin, … */
-  peerState?: string;
-  /** Established, but FRR 8 exchanges no prefix for lack of a policy (`(Policy)`). */
-  policyBlocked: boolean;
-  /** Prefixes received / sent, summed over the address families. */
-  pfxRcd: number;
-  pfxSnt: number;
-  /** Per address family (FRR's keys: ipv4Unicast, ipv6Unicast, …). */
-  families: Record<string, { pfxRcd: number; pfxSnt: number }>;
-  /** "never" or hh:mm:ss / 1d02h03m. */
-  uptime: string;
-  uptimeMsec: number;
-  /** The peer's hostname (BGP hostname capability). */
-  hostname?: string;
-  description?: string;
 }
 
 /** Peers from `show bgp summary json`, one per neighbor address (families merged). */
@@ -93,6 +73,16 @@ export function parseBgpSummary(json: unknown): BgpPeer[] {
   return [...peers.values()];
 }
 
+/** The instance's own AS and router id with its peers, from the same `show bgp summary json`. */
+export function parseBgpInstance(json: unknown): BgpSummary {
+  const afs = Object.values((json ?? {}) as Record<string, RawSummaryAf>).filter((v) => v && typeof v === "object");
+  return {
+    asn: afs.find((v) => typeof v.as === "number")?.as,
+    routerId: afs.find((v) => typeof v.routerId === "string")?.routerId,
+    peers: parseBgpSummary(json),
+  };
+}
+
 /**
  * BGP neighbors of a node with their session state. Throws when bgpd does not answer
  * ("bgpd is not running"); [] when bgpd runs without neighbors.
@@ -128,33 +118,6 @@ interface RawBgpPath {
   locPrf?: number;
   peerId?: string;
   nexthops?: RawNexthop[];
-}
-
-export interface BgpNexthop {
-  ip: string;
-  afi?: string;
-  /** IPv6: global or link-local. */
-  scope?: string;
-  /** The next hop zebra uses. */
-  used: boolean;
-  hostname?: string;
-}
-
-export interface BgpPath {
-  valid: boolean;
-  bestpath: boolean;
-  multipath: boolean;
-  /** The AS path as FRR prints it: "" for a local route, "65002 65003" for a learned one. */
-  aspath: string;
-  origin?: string;
-  /** internal / external. */
-  pathFrom?: string;
-  /** Address of the peer it came from; "(unspec)" for local routes. */
-  peerId?: string;
-  weight?: number;
-  metric?: number;
-  locPrf?: number;
-  nexthops: BgpNexthop[];
 }
 
 /** Routes by prefix from `show bgp ipv4|ipv6 unicast json` (`show ip bgp json`). */
@@ -217,28 +180,6 @@ interface RawRibRoute {
   table?: number;
   uptime?: string;
   nexthops?: RawRibNexthop[];
-}
-
-export interface RibNexthop {
-  ip?: string;
-  interfaceName?: string;
-  active: boolean;
-  /** In the kernel's forwarding table. */
-  fib: boolean;
-  directlyConnected: boolean;
-}
-
-export interface RibRoute {
-  prefix: string;
-  /** connected, kernel, static, bgp, ospf, … */
-  protocol: string;
-  selected: boolean;
-  /** Installed in the kernel. */
-  installed: boolean;
-  distance: number;
-  metric: number;
-  uptime?: string;
-  nexthops: RibNexthop[];
 }
 
 export function parseIpRoutes(json: unknown): Record<string, RibRoute[]> {

@@ -2,7 +2,7 @@
 // point-to-point subnet from a pool, routers without a loopback address get one from
 // another pool. Opt-in (only with the block), deterministic (link order, node order) and
 // never on top of an address or subnet written in the file. The schema part is imported by
-// schema.ts; validate.ts calls allocateAddresses and turns the result into real addresses
+// schema.ts; addresses.ts calls allocateAddresses and turns the result into real addresses
 // of the model, so inspect, dry-run and BGP neighbor resolution see them like any other.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";

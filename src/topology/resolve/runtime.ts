@@ -1,12 +1,13 @@
 // Where each node runs: a network namespace (netns runtime) or a Docker container (docker
 // runtime), and with which image. Settings are looked up node first, then `kinds.<kind>`,
 // then `defaults`, then the lab's top-level `runtime`; a preset kind (openswitch) brings its
-// own. Called by validate.ts once the nodes are built; errors point at file:line:col.
+// own. Called by resolve/index.ts once the nodes are built; errors point at file:line:col.
+
+import type { ContainerModel, Lab } from "../../core/model.js";
 import { ALL_KINDS, kindOf, PORT_NAMESPACE } from "../../kinds/index.js";
 import { parsePrefix } from "../address.js";
 import { q, TopologyError } from "../errors.js";
 import { didYouMean } from "../issues.js";
-import type { ContainerModel, Lab } from "../../core/model.js";
 import type { NodeInput, TopologyInput } from "../schema.js";
 import type { Path, PosPart, SourceInfo } from "../source.js";
 
@@ -45,6 +46,8 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
   }
 
   let anyContainer = false;
+  /** Nodes whose data ports share the container's own namespace with the management eth0. */
+  const eth0Shared: typeof lab.nodes = [];
   for (const node of lab.nodes) {
     const path: Path = ["nodes", node.name];
     const raw: NonNullable<NodeInput> = input.nodes[node.name] ?? {};
@@ -69,10 +72,10 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
     node.runtime = { name: runtime };
 
     if (kind.role === "bridge") {
-      if (runtime === "docker") {
+      if (kind.runtimes && !kind.runtimes.includes(runtime)) {
         fail(
           runtimePath ?? path,
-          `bridge ${q(node.name)} is a Linux bridge in a namespace: runtime docker does not apply to bridges`,
+          `bridge ${q(node.name)} is a Linux bridge in a namespace: runtime ${runtime} does not apply to bridges`,
         );
       }
       for (const field of ["image", "port-namespace", "cmd"] as const) {
@@ -133,6 +136,7 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
     const cmd = raw.cmd ?? ks.cmd;
     if (cmd !== undefined) container.cmd = [...cmd];
     node.runtime = { name: runtime, container };
+    if (pns === undefined) eth0Shared.push(node);
   }
 
   const mgmt = input.management;
@@ -146,8 +150,7 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
     }
     lab.management = m;
     // The management interface takes eth0 in each container's own namespace.
-    for (const node of lab.nodes) {
-      if (!node.runtime.container || node.runtime.container.portNamespace) continue;
+    for (const node of eth0Shared) {
       const clash = node.ports.find((p) => p.ifname === "eth0" && p.link !== undefined);
       if (clash) {
         fail(

@@ -1,0 +1,64 @@
+// A node's own kernel setup, inside its namespace: loopback, link types' lines (a bridge
+// device), each cabled port (alias, MTU, addresses, up), kernel routes of nodes that run no
+// routing stack, sysctls and its hostname. One process per node (see below).
+import { LINK_TYPES } from "../../links/index.js";
+import { runtimeOf } from "../../runtimes/index.js";
+import { stackOf } from "../../stacks/index.js";
+import { isBatchSafe } from "../../util/ip.js";
+import type { Lab, NodeModel } from "../model.js";
+import { nsName, utsFile } from "../paths.js";
+import type { Step } from "../plan.js";
+
+function isV6(cidr: string): boolean {
+  return cidr.includes(":");
+}
+
+function addrLine(cidr: string, dev: string): string {
+  // nodad: a lab address is usable at once, not after IPv6 duplicate detection (~1-2 s).
+  return `addr add ${cidr} dev ${dev}${isV6(cidr) ? " nodad" : ""}`;
+}
+
+/** Kernel work inside one node's namespace, as ip-batch lines plus argv steps for odd values. */
+export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
+  const ns = nsName(lab.name, node.name);
+  const lines = ["link set dev lo up"];
+  const extra: Step[] = [];
+  for (const a of node.loopback) lines.push(addrLine(a, "lo"));
+  for (const t of LINK_TYPES) lines.push(...(t.nodeLines?.(lab, node) ?? []));
+  for (const p of node.ports) {
+    if (p.link === undefined) continue;
+    if (p.name !== p.ifname) {
+      // The user's name (e.g. Ethernet1/1) stays visible on the kernel interface.
+      if (isBatchSafe(p.name)) lines.push(`link set dev ${p.ifname} alias ${p.name}`);
+      else extra.push({ type: "exec", argv: ["ip", "-n", ns, "link", "set", "dev", p.ifname, "alias", p.name] });
+    }
+    if (p.mtu) lines.push(`link set dev ${p.ifname} mtu ${p.mtu}`);
+    for (const t of LINK_TYPES) lines.push(...(t.portLines?.(lab, node, p.ifname) ?? []));
+    for (const a of p.addresses) lines.push(addrLine(a, p.ifname));
+    lines.push(`link set dev ${p.ifname} up`);
+  }
+  // A node without a routing stack (a Linux host) gets its static routes from the kernel.
+  if (!stackOf(node)) {
+    for (const r of node.intents.static ?? []) lines.push(`route add ${r.to} via ${r.via}`);
+  }
+  const settings: string[] = [];
+  const hasV6 = node.ports.some((p) => p.addresses.some(isV6)) || node.loopback.some(isV6);
+  if (node.forwarding || hasV6) {
+    if (node.forwarding) settings.push("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
+    // Keep IPv6 addresses when a cable is cut and restored, as IPv4 ones are kept.
+    settings.push("net.ipv6.conf.all.keep_addr_on_down=1");
+  }
+  // The node's whole kernel setup is one process: its own UTS namespace (the hostname; a
+  // container has its own), the ip batch and the sysctls. One process per node, not three:
+  // every spawn costs wirelab's main thread 1.5-3 ms (fork of a large process), which was
+  // most of a topology-only build. The kernel takes any node name as hostname (hostname(1)
+  // refuses `_`); it travels as an argument, never inside script text.
+  const ip: Step = { type: "ip", ns, lines };
+  if (runtimeOf(node).ownsHostname) {
+    ip.uts = utsFile(lab.name, node.name);
+    settings.push(`kernel.hostname=${node.name}`);
+  }
+  if (settings.length) ip.sysctl = settings;
+  const after = LINK_TYPES.flatMap((t) => t.afterInterfaces?.(lab, node) ?? []);
+  return [ip, ...extra, ...after];
+}

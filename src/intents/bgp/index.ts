@@ -1,0 +1,27 @@
+// The BGP intent: `bgp:` on routers. Its neighbors are resolved from the cabling
+// (resolve.ts); each stack renders it and deploy waits for its sessions.
+import type { NodeModel } from "../../core/model.js";
+import { q } from "../../topology/errors.js";
+import type { IntentModule } from "../intent.js";
+import { resolveBgp } from "./resolve.js";
+import { bgpNodeSchema } from "./schema.js";
+
+export const bgpIntent: IntentModule<"bgp"> = {
+  name: "bgp",
+  nodeSchema: bgpNodeSchema,
+  appliesTo: ["router"],
+  refusal: (node, key) => `node ${q(node.name)} is a ${node.kind} node: '${key}' applies only to frr nodes`,
+  resolve: resolveBgp,
+  protocol: "bgp",
+};
+
+/**
+ * Whether the node runs BGP: from its intent, or (BGP written in the stack's raw config) from
+ * the daemons its stack starts, as the loader recorded them in node.stack.options.daemons.
+ */
+export function runsBgp(node: NodeModel): boolean {
+  if (node.intents.bgp !== undefined) return true;
+  const daemons = node.stack?.options.daemons;
+  // FRR's BGP daemon; a stack without a daemon list runs BGP only from the intent.
+  return Array.isArray(daemons) && daemons.includes("bgpd");
+}

@@ -1,0 +1,18 @@
+// The link seam: how cables and segments are made. A link type contributes plan steps
+// (veth pairs in the cables phase, a bridge device inside a bridge node, tc impairments on
+// cabled ports) and is torn down with the namespaces that hold it. A new link type (VXLAN)
+// is a file here plus one line in src/links/index.ts.
+import type { Lab, NodeModel } from "../core/model.js";
+import type { Step } from "../core/plan.js";
+
+export interface LinkType {
+  name: string;
+  /** Steps of the cables phase for the whole lab (run once every namespace exists). */
+  cables?(lab: Lab): Step[][];
+  /** ip-batch lines for a node's own interface setup, before its ports are configured. */
+  nodeLines?(lab: Lab, node: NodeModel): string[];
+  /** ip-batch lines for one of the node's cabled ports (after mtu, before addresses). */
+  portLines?(lab: Lab, node: NodeModel, ifname: string): string[];
+  /** Steps after the node's interfaces are up (tc). */
+  afterInterfaces?(lab: Lab, node: NodeModel): Step[];
+}

@@ -1,0 +1,25 @@
+// Cables: one veth pair per link, created directly inside both namespaces and named after
+// the user's ports (never created in the host and moved: no moment where a lab interface
+// sits in the host's namespace, and no rename). All links in one `ip -batch` process.
+import type { Lab, PortModel } from "../core/model.js";
+import { nsName } from "../core/paths.js";
+import type { Step } from "../core/plan.js";
+import type { LinkType } from "./link.js";
+
+/** Where a veth is made: the batch line for one cable. */
+export function vethLine(lab: string, a: PortModel, b: PortModel): string {
+  return `link add name ${a.ifname} netns ${nsName(lab, a.node)} type veth peer name ${b.ifname} netns ${nsName(lab, b.node)}`;
+}
+
+export const veth: LinkType = {
+  name: "veth",
+  cables(lab: Lab): Step[][] {
+    const portOf = (node: string, port: string): PortModel => {
+      const p = lab.nodes.find((n) => n.name === node)?.ports.find((x) => x.name === port);
+      if (!p) throw new Error(`internal: port ${node}:${port} missing from the model`);
+      return p;
+    };
+    const lines = lab.links.map((l) => vethLine(lab.name, portOf(l.a.node, l.a.port), portOf(l.b.node, l.b.port)));
+    return lines.length ? [[{ type: "ip", lines }]] : [];
+  },
+};

@@ -1,0 +1,84 @@
+// The FRR routing stack: one FRR instance per node. Nodes on the host's file system run
+// the host's FRR with the node's pathspace (`-N <netns>`); container nodes run the image's.
+// Each job is in its own file; this one puts them together as a RoutingStack.
+import { access, rm } from "node:fs/promises";
+import type { Lab, NodeModel } from "../../core/model.js";
+import { FRR_BIN, OSPF_GR_FILE } from "../../core/paths.js";
+import type { NodeHandle } from "../../runtimes/runtime.js";
+import { anyAlive } from "../../util/procs.js";
+import { type RoutingStack, StackError } from "../stack.js";
+import { cliArgv, execCommand } from "./cli.js";
+import { daemonsFor, protocolsFor } from "./daemons.js";
+import { start, stop } from "./node.js";
+import { prepareConfigs } from "./prepare.js";
+import { cleanup, daemonStatus, processes } from "./procs.js";
+import { bgpPeers, bgpRoutes, bgpSummary, ribRoutes } from "./query.js";
+import { waitReady } from "./ready.js";
+import { FRR_INTENTS } from "./render.js";
+import { runningConfig } from "./save.js";
+import { FRR_USER, startSteps } from "./start.js";
+
+/** Measured here: zebra + staticd + bgpd of a small lab ≈ 15 MB RSS; room for big tables. */
+export const FRR_NODE_MB = 25;
+
+/** What destroy needs to know again (kept in the lab state under `stacks.frr`). */
+interface FrrLabFacts {
+  /**
+   * ospfd 8.4 writes graceful-restart state to one file outside the pathspace, shared by all
+   * instances; true when this lab's deploy found none there, so destroy may remove it.
+   */
+  ospfGrFileOurs?: boolean;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+export const frr: RoutingStack = {
+  name: "frr",
+  intents: FRR_INTENTS,
+  daemons: daemonsFor,
+  protocols: protocolsFor,
+  memoryMb: () => FRR_NODE_MB,
+  // FRR opens its log in the node directory after dropping root to this user.
+  user: FRR_USER,
+
+  async preflight(_lab: Lab, _nodes: NodeModel[], handles: NodeHandle[]) {
+    // Container routers bring their own FRR; the others run the host's.
+    if (!handles.some((h) => h.hostFs)) return;
+    if (!(await exists(`${FRR_BIN}/zebra`))) {
+      throw new StackError(`FRR is not installed (${FRR_BIN}/zebra missing): apt-get install frr`);
+    }
+  },
+  prepare: prepareConfigs,
+  startSteps,
+  waitReady,
+  daemonStatus,
+  processes: (handle) => processes(handle),
+  cleanup,
+  stop,
+  start,
+  runningConfig,
+  cliArgv,
+  execCommand,
+
+  async beforeDeploy(nodes: NodeModel[]): Promise<FrrLabFacts | undefined> {
+    if (!nodes.some((n) => daemonsFor(n).includes("ospfd"))) return undefined;
+    return { ospfGrFileOurs: !(await exists(OSPF_GR_FILE)) };
+  },
+  async afterTeardown(saved: unknown) {
+    // Ours only if it appeared with this lab, and removable only when no ospfd at all is
+    // left on the machine.
+    if ((saved as FrrLabFacts | undefined)?.ospfGrFileOurs && !(await anyAlive("ospfd"))) {
+      await rm(OSPF_GR_FILE, { force: true });
+    }
+  },
+
+  bgpPeers,
+  bgpSummary,
+  bgpRoutes,
+  ribRoutes,
+};

@@ -1,0 +1,23 @@
+// FRR's files for one node, derived from core/paths.ts (so destroy finds what deploy made).
+import path from "node:path";
+import { nodeDir, vtyshConfigDir } from "../../core/paths.js";
+
+/** The node's complete frr.conf (what vtysh -f loads, what node start loads again). */
+export function confPath(lab: string, node: string): string {
+  return path.join(nodeDir(lab, node), "frr.conf");
+}
+
+/** A daemon's own config file, for nodes whose frr.conf splits by daemon (split.ts). */
+export function daemonConfPath(lab: string, node: string, daemon: string): string {
+  return path.join(nodeDir(lab, node), `${daemon}.conf`);
+}
+
+/** The daemons' log file: in the node directory, which the frr user may write. */
+export function logPath(lab: string, node: string): string {
+  return path.join(nodeDir(lab, node), "frr.log");
+}
+
+/** vtysh's per-pathspace config directory (`--config_dir`), holding an empty vtysh.conf. */
+export function vtyshPathspaceDir(lab: string, pathspace: string): string {
+  return path.join(vtyshConfigDir(lab), pathspace);
+}

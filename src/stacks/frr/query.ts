@@ -1,0 +1,35 @@
+// What checks and the web view ask of a node's FRR, through the channel that fits the node
+// (channel.ts), parsed into the stack-neutral types (intents/bgp/state.ts, stack.ts).
+import type { BgpPath, BgpPeer, BgpSummary } from "../../intents/bgp/state.js";
+import type { NodeHandle } from "../../runtimes/runtime.js";
+import type { Afi, QueryOptions, RibRoute } from "../stack.js";
+import { showJson } from "./channel.js";
+import { parseBgpInstance, parseBgpRoutes, parseIpRoutes } from "./state.js";
+
+export async function bgpSummary(handle: NodeHandle, opts: QueryOptions = {}): Promise<BgpSummary> {
+  return parseBgpInstance(await showJson<unknown>(handle, "show bgp summary json", opts.timeoutMs));
+}
+
+/** Throws when bgpd does not answer ("bgpd is not running"); [] when it runs without neighbors. */
+export async function bgpPeers(handle: NodeHandle, opts: QueryOptions = {}): Promise<BgpPeer[]> {
+  return (await bgpSummary(handle, opts)).peers;
+}
+
+/** The node's BGP table for one address family (unicast), by prefix; {} without BGP. */
+export async function bgpRoutes(
+  handle: NodeHandle,
+  afi: Afi,
+  opts: QueryOptions = {},
+): Promise<Record<string, BgpPath[]>> {
+  return parseBgpRoutes(await showJson<unknown>(handle, `show bgp ${afi} unicast json`, opts.timeoutMs));
+}
+
+/** zebra's RIB for one address family, by prefix. */
+export async function ribRoutes(
+  handle: NodeHandle,
+  afi: Afi,
+  opts: QueryOptions = {},
+): Promise<Record<string, RibRoute[]>> {
+  const cmd = afi === "ipv4" ? "show ip route json" : "show ipv6 route json";
+  return parseIpRoutes(await showJson<unknown>(handle, cmd, opts.timeoutMs));
+}

@@ -1,0 +1,196 @@
+// Addresses once the cabling is known: automatic addresses from `defaults.addressing`
+// (allocated by addressing.ts), then the rules written and automatic addresses must meet on
+// each link and bridge segment, and who owns each address (BGP neighbors by address).
+import { type Cidr, contains, isLinkLocal, parseInterfaceAddress, sameSubnet } from "../address.js";
+import { q } from "../errors.js";
+import { allocateAddresses, PoolError } from "./addressing.js";
+import type { Addr, PortDraft, ResolveContext } from "./context.js";
+
+/**
+ * `defaults.addressing`: links between two non-bridge ports where neither end has an
+ * address of a family (and no link subnet of it) get a subnet from that family's pool;
+ * routers (frr nodes, and linux nodes with forwarding on) without a loopback address of a
+ * family get one. In link order and node order; written addresses and subnets are never
+ * reused. The result is ordinary addresses, checked below like written ones.
+ */
+export function autoAddress(ctx: ResolveContext): void {
+  const settings = ctx.input.defaults?.addressing;
+  if (!settings) return;
+  const fam = (addrs: Addr[], f: 4 | 6) => addrs.some((a) => a.cidr.family === f);
+  const p2p = ctx.links.filter((l) => !ctx.isBridge(l.ports[0].node) && !ctx.isBridge(l.ports[1].node));
+  const links = p2p.map((l) => {
+    const [a, b] = l.ports;
+    const free = (f: 4 | 6) => !fam(a.addrs, f) && !fam(b.addrs, f) && l.subnet?.family !== f;
+    return { needs4: free(4), needs6: free(6) };
+  });
+  const routers = [...ctx.nodes.values()].filter(
+    (n) => n.kind.role === "router" || (n.kind.role === "host" && n.input.forwarding === true),
+  );
+  const taken: Cidr[] = [];
+  for (const n of ctx.nodes.values()) {
+    taken.push(...n.loopback.map((a) => a.cidr), ...n.subnets);
+    for (const p of n.ports) taken.push(...p.addrs.map((a) => a.cidr));
+  }
+  for (const l of ctx.links) if (l.subnet) taken.push(l.subnet);
+  let result: ReturnType<typeof allocateAddresses>;
+  try {
+    result = allocateAddresses(settings, {
+      links,
+      routers: routers.map((n) => ({ needs4: !fam(n.loopback, 4), needs6: !fam(n.loopback, 6) })),
+      taken,
+    });
+  } catch (e) {
+    if (e instanceof PoolError) ctx.fail(["defaults", "addressing", e.field], e.message);
+    throw e;
+  }
+  const add = (list: Addr[], texts: string[], field: string) => {
+    for (const t of texts) {
+      const c = parseInterfaceAddress(t);
+      if (typeof c === "string") throw new Error(`internal: auto address ${t}: ${c}`);
+      list.push({ cidr: c, path: ["defaults", "addressing", field] });
+    }
+  };
+  const v6 = (t: string) => t.includes(":");
+  p2p.forEach((l, i) => {
+    const r = result.links[i];
+    if (!r) return;
+    add(
+      l.ports[0].addrs,
+      r.a.filter((t) => !v6(t)),
+      "p2p",
+    );
+    add(l.ports[0].addrs, r.a.filter(v6), "p2p6");
+    add(
+      l.ports[1].addrs,
+      r.b.filter((t) => !v6(t)),
+      "p2p",
+    );
+    add(l.ports[1].addrs, r.b.filter(v6), "p2p6");
+  });
+  routers.forEach((n, i) => {
+    const lo = result.loopbacks[i] ?? [];
+    add(
+      n.loopback,
+      lo.filter((t) => !v6(t)),
+      "loopback",
+    );
+    add(n.loopback, lo.filter(v6), "loopback6");
+  });
+}
+
+/** Addresses on links, link subnets and bridge segments agree. */
+export function checkAddresses(ctx: ResolveContext): void {
+  // Links between two non-bridge ports, and link subnets.
+  for (const l of ctx.links) {
+    const [a, b] = l.ports;
+    if (l.subnet) {
+      for (const p of l.ports) {
+        if (ctx.isBridge(p.node)) continue;
+        for (const addr of p.addrs) checkInSubnet(ctx, addr, p, l.subnet, `the link's subnet ${l.subnet.text}`);
+      }
+    }
+    if (!ctx.isBridge(a.node) && !ctx.isBridge(b.node)) {
+      checkSegment(ctx, [a, b], `link ${a.node}:${a.name} — ${b.node}:${b.name}`);
+    }
+  }
+  // Bridge segments: the ports cabled to the bridges of one segment.
+  const attached = new Map<string, { port: PortDraft; bridge: string }[]>();
+  for (const l of ctx.links) {
+    const [a, b] = l.ports;
+    for (const [p, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      if (ctx.isBridge(p.node) || !ctx.isBridge(other.node)) continue;
+      const seg = ctx.segment.get(other.node) as string;
+      const list = attached.get(seg) ?? [];
+      list.push({ port: p, bridge: other.node });
+      attached.set(seg, list);
+    }
+  }
+  for (const [seg, list] of attached) {
+    const bridges = [...ctx.nodes.values()].filter((n) => n.kind.role === "bridge" && ctx.segment.get(n.name) === seg);
+    const subnets = bridges.flatMap((b) => b.subnets);
+    for (const { port, bridge } of list) {
+      for (const addr of port.addrs) {
+        const fam = subnets.filter((s) => s.family === addr.cidr.family);
+        if (fam.length === 0) continue;
+        if (!fam.some((s) => contains(s, addr.cidr.ip) && s.len === addr.cidr.len)) {
+          const text = fam.map((s) => s.text).join(", ");
+          ctx.fail(
+            addr.path,
+            `address ${addr.cidr.text} of ${port.node}:${port.name} is not in the subnet of bridge ${q(bridge)} (${text})`,
+          );
+        }
+      }
+    }
+    const first = list[0];
+    const where =
+      bridges.length > 1
+        ? `the segment of bridges ${bridges.map((b) => q(b.name)).join(", ")}`
+        : `bridge ${q(first?.bridge)}`;
+    checkSegment(
+      ctx,
+      list.map((x) => x.port),
+      where,
+    );
+  }
+}
+
+function checkInSubnet(ctx: ResolveContext, addr: Addr, port: PortDraft, subnet: Cidr, what: string): void {
+  if (addr.cidr.family !== subnet.family) return;
+  if (!contains(subnet, addr.cidr.ip)) {
+    ctx.fail(addr.path, `address ${addr.cidr.text} of ${port.node}:${port.name} is not in ${what}`);
+  }
+  if (addr.cidr.len !== subnet.len) {
+    ctx.fail(
+      addr.path,
+      `address ${addr.cidr.text} of ${port.node}:${port.name} has prefix length /${addr.cidr.len}, but ${what} is /${subnet.len}`,
+    );
+  }
+}
+
+/** Ports on one segment: no address twice, and addresses of a family on a common subnet. */
+function checkSegment(ctx: ResolveContext, ports: PortDraft[], where: string): void {
+  const seen = new Map<string, PortDraft>();
+  for (const p of ports) {
+    for (const a of p.addrs) {
+      const prev = seen.get(a.cidr.addr);
+      if (prev && prev !== p) {
+        ctx.fail(
+          a.path,
+          `address ${a.cidr.addr} is used twice on ${where}: by ${prev.node}:${prev.name} and ${p.node}:${p.name}`,
+        );
+      }
+      seen.set(a.cidr.addr, p);
+    }
+  }
+  for (let i = 0; i < ports.length; i++) {
+    for (let j = i + 1; j < ports.length; j++) {
+      const x = ports[i] as PortDraft;
+      const y = ports[j] as PortDraft;
+      for (const fam of [4, 6] as const) {
+        const xs = x.addrs.filter((a) => a.cidr.family === fam && !isLinkLocal(a.cidr.ip));
+        const ys = y.addrs.filter((a) => a.cidr.family === fam && !isLinkLocal(a.cidr.ip));
+        if (xs.length === 0 || ys.length === 0) continue;
+        if (xs.some((a) => ys.some((b) => sameSubnet(a.cidr, b.cidr)))) continue;
+        const [a, b] = [xs[0] as Addr, ys[0] as Addr];
+        ctx.fail(
+          b.path,
+          `address ${b.cidr.text} of ${y.node}:${y.name} is not on the same subnet as ${a.cidr.text} of ${x.node}:${x.name} (${where})`,
+        );
+      }
+    }
+  }
+}
+
+/** Fills ctx.owners: address -> the port (or loopback) that carries it; first owner wins. */
+export function findOwners(ctx: ResolveContext): void {
+  const owners = ctx.owners;
+  for (const n of ctx.nodes.values()) {
+    for (const a of n.loopback) if (!owners.has(a.cidr.addr)) owners.set(a.cidr.addr, { node: n.name });
+    for (const p of n.ports) {
+      for (const a of p.addrs) if (!owners.has(a.cidr.addr)) owners.set(a.cidr.addr, { node: n.name, port: p.name });
+    }
+  }
+}
