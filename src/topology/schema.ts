@@ -14,6 +14,7 @@ import {
   kindsSchema,
   managementSchema,
   portNamespaceSchema,
+  privilegedSchema,
   runtimeSchema,
 } from "./container-schema.js";
 
@@ -128,6 +129,7 @@ export const nodeSchema = z
     image: imageSchema.optional(),
     "port-namespace": portNamespaceSchema.optional(),
     cmd: cmdSchema.optional(),
+    privileged: privilegedSchema.optional(),
   })
   .strict();
 
