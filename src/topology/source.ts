@@ -151,9 +151,9 @@ export class SourceMap implements SourceInfo {
   /** The keys of the mapping at `path` in the order they were written (merged keys last). */
   keys(path: Path): string[] {
     const { node, complete } = this.walk(path);
+    if (!complete) return [];
     // A Set keeps insertion order: the written order, without a linear `includes` per key.
     const out = new Set<string>();
-    if (!complete) return [];
     const collect = (map: unknown, depth: number) => {
       const m = this.resolve(map);
       if (!isMap(m) || depth > 10) return;
