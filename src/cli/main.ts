@@ -67,6 +67,7 @@ function program(setCode: (code: number) => void): Command {
     .addOption(topologyOpt())
     .addOption(labOpt())
     .option("-o, --output <dir>", "directory for the files (default: <lab>-configs beside the topology)")
+    .option("--force", "write into a directory that is not root's or that group/others can write")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/save.js")).saveCommand(flags)));
 

@@ -92,6 +92,8 @@ export interface ContainerModel {
   init: "wirelab" | "image";
   /** Command replacing the image's (and, for routers started by wirelab, the keep-alive). */
   cmd?: string[];
+  /** `privileged: true`: --privileged (root on the host); otherwise confined (runtime/docker/caps.ts). */
+  privileged?: boolean;
 }
 
 export interface LinkModel {

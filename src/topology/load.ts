@@ -1,24 +1,34 @@
 // Reads a topology file: YAML (with positions) -> schema check -> network validation -> Lab.
 // Every problem comes out as a TopologyError "file:line:col: message", never a stack trace.
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Lab } from "../core/model.js";
 import { q, TopologyError } from "./errors.js";
+import { checkCounts, checkTextSize, inputLimits, readBounded } from "./input-limits.js";
 import { describePath, issuesToErrors } from "./issues.js";
 import { buildLab } from "./resolve/index.js";
 import { topologySchema } from "./schema.js";
 import { keyString, type Path, SourceMap } from "./source.js";
+
+export { DEFAULT_LIMITS, inputLimits, LIMIT_ENV } from "./input-limits.js";
 
 /** Aliases (`*name`) allowed in one file; a guard against "billion laughs" alias bombs. */
 export const MAX_ALIAS_COUNT = 100;
 
 /** Reads and validates a topology file. Lab.file is the absolute path; errors name the path as given. */
 export async function loadTopology(file: string): Promise<Lab> {
+  const limits = inputLimits();
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    const fh = await open(file, "r");
+    try {
+      text = await readBounded(fh, file, limits);
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
+    if (e instanceof TopologyError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === "ENOENT"
@@ -37,6 +47,8 @@ export async function loadTopology(file: string): Promise<Lab> {
 
 /** Parses and validates topology text; `file` is used in error messages and as Lab.file. */
 export function parseTopology(text: string, file: string): Lab {
+  const limits = inputLimits();
+  checkTextSize(text, file, limits);
   const lines = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ""), {
     lineCounter: lines,
@@ -59,6 +71,7 @@ export function parseTopology(text: string, file: string): Lab {
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new TopologyError("the topology file is empty: it needs at least a name and nodes", source.at(0));
   }
+  checkCounts(doc, limits, (offset) => source.at(offset));
   keysAsWritten(doc);
   checkKeys(doc, source);
 

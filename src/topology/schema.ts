@@ -21,6 +21,7 @@ import {
   kindsSchema,
   managementSchema,
   portNamespaceSchema,
+  privilegedSchema,
   runtimeSchema,
 } from "../runtimes/docker/schema.js";
 import { frrDefaultsSchema, frrNodeSchema } from "../stacks/frr/schema.js";
@@ -65,6 +66,7 @@ export const nodeSchema = z
     image: imageSchema.optional(),
     "port-namespace": portNamespaceSchema.optional(),
     cmd: cmdSchema.optional(),
+    privileged: privilegedSchema.optional(),
   })
   .strict();
 

@@ -1,6 +1,17 @@
 // Maps a path in the parsed topology (["nodes", "ops1", "bgp", "asn"]) back to where it was
 // written in the YAML text, so that every error can point at file:line:col.
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from "yaml";
 import type { SourcePos } from "../core/model.js";
 
 export type Path = readonly (string | number)[];
@@ -55,21 +66,42 @@ export class SourceMap implements SourceInfo {
     return n;
   }
 
+  /**
+   * Each mapping's own entries by key (the first written wins; load.ts refuses duplicates
+   * anyway) and its `<<` merge sources, built on first use (after load.ts has rewritten keys
+   * as written). A scan per lookup made each one linear in the mapping's size, and
+   * validation looks up every node at least once: 10,000 nodes took seconds.
+   */
+  private readonly index = new WeakMap<object, { own: Map<string, Pair>; merges: unknown[] }>();
+
+  private indexOf(m: YAMLMap): { own: Map<string, Pair>; merges: unknown[] } {
+    let idx = this.index.get(m);
+    if (idx) return idx;
+    idx = { own: new Map(), merges: [] };
+    for (const pair of m.items) {
+      if (!isPair(pair)) continue;
+      if (isMergePair(pair)) {
+        const v = this.resolve(pair.value);
+        idx.merges.push(...(isSeq(v) ? v.items : [v]));
+        continue;
+      }
+      const k = keyString(pair.key);
+      if (k !== undefined && !idx.own.has(k)) idx.own.set(k, pair);
+    }
+    this.index.set(m, idx);
+    return idx;
+  }
+
   /** The entry for `key` in a mapping, following `<<` merges. */
   private entry(map: unknown, key: string, depth = 0): Pair | undefined {
     const m = this.resolve(map);
     if (!isMap(m) || depth > 10) return undefined;
-    for (const pair of m.items) {
-      if (isPair(pair) && !isMergePair(pair) && keyString(pair.key) === key) return pair;
-    }
-    for (const pair of m.items) {
-      if (!isPair(pair) || !isMergePair(pair)) continue;
-      const v = this.resolve(pair.value);
-      const sources = isSeq(v) ? v.items : [v];
-      for (const s of sources) {
-        const found = this.entry(s, key, depth + 1);
-        if (found) return found;
-      }
+    const idx = this.indexOf(m);
+    const own = idx.own.get(key);
+    if (own) return own;
+    for (const s of idx.merges) {
+      const found = this.entry(s, key, depth + 1);
+      if (found) return found;
     }
     return undefined;
   }
@@ -119,31 +151,24 @@ export class SourceMap implements SourceInfo {
   /** The keys of the mapping at `path` in the order they were written (merged keys last). */
   keys(path: Path): string[] {
     const { node, complete } = this.walk(path);
-    const out: string[] = [];
-    if (!complete) return out;
+    if (!complete) return [];
+    // A Set keeps insertion order: the written order, without a linear `includes` per key.
+    const out = new Set<string>();
     const collect = (map: unknown, depth: number) => {
       const m = this.resolve(map);
       if (!isMap(m) || depth > 10) return;
-      for (const p of m.items) {
-        if (!isPair(p) || isMergePair(p)) continue;
-        const k = keyString(p.key);
-        if (k !== undefined && !out.includes(k)) out.push(k);
-      }
-      for (const p of m.items) {
-        if (!isPair(p) || !isMergePair(p)) continue;
-        const v = this.resolve(p.value);
-        for (const s of isSeq(v) ? v.items : [v]) collect(s, depth + 1);
-      }
+      const idx = this.indexOf(m);
+      for (const k of idx.own.keys()) out.add(k);
+      for (const s of idx.merges) collect(s, depth + 1);
     };
     collect(node, 0);
-    return out;
+    return [...out];
   }
 }
 
 /** Orders an object's keys as written in the file (JS puts integer-like keys first otherwise). */
 export function orderedKeys(obj: Record<string, unknown>, written: readonly string[]): string[] {
-  const own = Object.keys(obj);
-  const out = written.filter((k) => Object.hasOwn(obj, k));
-  for (const k of own) if (!out.includes(k)) out.push(k);
-  return out;
+  const out = new Set(written.filter((k) => Object.hasOwn(obj, k)));
+  for (const k of Object.keys(obj)) out.add(k);
+  return [...out];
 }

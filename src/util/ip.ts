@@ -1,13 +1,18 @@
 // Thin wrapper around iproute2: many commands per process with `ip -batch`, JSON reads with `ip -j`.
 
 import { netnsPath } from "../core/paths.js";
+import { BatchTokenError, batchToken } from "./batch.js";
 import { CommandError, run } from "./exec.js";
 
-/** Characters that `ip -batch` would split or treat specially; such values go through argv instead. */
-const UNSAFE_TOKEN = /[\s"'\\#]/;
-
+/** Whether a value may go onto an ip-batch line (batchToken); others go through argv. */
 export function isBatchSafe(token: string): boolean {
-  return token.length > 0 && !UNSAFE_TOKEN.test(token);
+  try {
+    batchToken(token, "value");
+    return true;
+  } catch (e) {
+    if (e instanceof BatchTokenError) return false;
+    throw e;
+  }
 }
 
 export class IpBatchError extends Error {
@@ -30,6 +35,9 @@ export async function ipBatch(
   opts: { ns?: string; force?: boolean; uts?: string; sysctl?: readonly string[] } = {},
 ): Promise<void> {
   if (lines.length === 0 && !opts.sysctl?.length) return;
+  // Every word of every line through the one check, whoever built the line: a value the
+  // batch parser would split, comment out or unquote never reaches it.
+  for (const line of lines) for (const word of line.split(" ")) batchToken(word, `in '${line}':`);
   const [cmd, ...args] =
     opts.ns && (opts.uts || opts.sysctl?.length)
       ? nodeSetupArgv(opts.ns, opts)

@@ -46,24 +46,36 @@ export interface GraphServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+/**
+ * At most this many live event streams (`/events`) at once. Each holds a socket, a 15 s
+ * ping timer and a listener that gets every diff; one page needs one. The cap keeps a
+ * script opening streams in a loop from exhausting sockets and memory; the next one gets 503.
+ */
+export const MAX_EVENT_STREAMS = 32;
 
-function isLoopback(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || /^127\./.test(host);
+/** The bound address is a loopback one (the only binds for which Host is checked). */
+function isLoopbackBind(host: string): boolean {
+  return host === "localhost" || host === "::1" || (net.isIPv4(host) && host.startsWith("127."));
 }
 
 function urlHost(host: string): string {
   return net.isIPv6(host) ? `[${host}]` : host;
 }
 
-/** Host header check (DNS rebinding): on a loopback bind only loopback names are accepted. */
+/**
+ * Host header check (DNS rebinding): on a loopback bind, only `localhost`, `127.0.0.1`,
+ * `[::1]` or the bound address itself, each with the bound port, are accepted. A pattern
+ * such as /^127\./ would let `127.attacker.example` (a name the attacker points at
+ * 127.0.0.1) through. The port is required unless it is HTTP's default (browsers omit it).
+ */
 function hostAllowed(header: string | undefined, bound: string, port: number): boolean {
-  if (!isLoopback(bound)) return true;
+  if (!isLoopbackBind(bound)) return true;
   if (!header) return false;
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header);
+  const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(header);
   if (!m?.[1]) return false;
-  const name = m[1].toLowerCase();
-  return (isLoopback(name) || name === urlHost(bound)) && (m[2] === undefined || Number(m[2]) === port);
+  const names = new Set(["localhost", "127.0.0.1", "[::1]", urlHost(bound)]);
+  const portOk = m[2] === undefined ? port === 80 : Number(m[2]) === port;
+  return names.has(m[1].toLowerCase()) && portOk;
 }
 
 function tokenOk(given: string | undefined, token: string): boolean {
@@ -188,6 +200,15 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
   }
 
   async function stream(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (streams.size >= MAX_EVENT_STREAMS) {
+      res.setHeader("retry-after", "5");
+      return send(
+        res,
+        503,
+        `too many open event streams (${MAX_EVENT_STREAMS}); close a graph page and reload this one\n`,
+        "text/plain; charset=utf-8",
+      );
+    }
     res.writeHead(200, { ...BASE_HEADERS, "content-type": "text/event-stream", connection: "keep-alive" });
     res.write("retry: 1000\n\n");
     streams.add(res);

@@ -111,3 +111,53 @@ links:
     ["Ethernet1_1", "Ethernet1_1"],
   );
 });
+
+// Host safety: kernel names reach `ip -batch` lines, where `#` starts a comment, quotes and
+// backslashes are parsed, and whitespace splits. Only [A-Za-z0-9_.-] goes through.
+const SAFE_IFNAME = /^(?!-)(?!\.\.?$)[A-Za-z0-9_.-]{1,15}$/;
+const HOSTILE = ["leak#", 'a"b', "a\\b", "a b", "a'b", "pört", "ポート1", "eth0\u200b", "-x", "x#y z", "😀"];
+
+test("names outside [A-Za-z0-9_.-] map to safe kernel names, each its own", () => {
+  const out = HOSTILE.map(kernelIfname);
+  for (const [i, k] of out.entries()) {
+    assert.match(k, SAFE_IFNAME, `${JSON.stringify(HOSTILE[i])} → ${JSON.stringify(k)}`);
+    assert.ok(isValidKernelIfname(k));
+    assert.ok(!isValidKernelIfname(HOSTILE[i] as string), `${JSON.stringify(HOSTILE[i])} is not kept as it is`);
+  }
+  assert.equal(new Set(out).size, out.length, `collision in ${JSON.stringify(out)}`);
+  // Lossy beyond the historical '/ : % whitespace' mapping: the name carries sha1's 4 hex digits.
+  assert.equal(kernelIfname("leak#"), `leak_-${sha4("leak#")}`);
+  assert.equal(kernelIfname('a"b'), `a_b-${sha4('a"b')}`);
+  assert.equal(kernelIfname("a\\b"), `a_b-${sha4("a\\b")}`);
+  assert.equal(kernelIfname("-x"), `_x-${sha4("-x")}`);
+  // The historical mappings are kept: labs deployed before keep their interface names.
+  assert.equal(kernelIfname("a b"), "a_b");
+  assert.equal(kernelIfname("Ethernet1/1"), "Ethernet1_1");
+});
+
+test("hostile port names from a topology file (quoted YAML keys) become safe, distinct kernel names", () => {
+  const lab = parseTopology(
+    `name: hostile
+nodes:
+  n1:
+    interfaces:
+      "a b": {ip: 10.0.0.1/31}
+  n2: {}
+links:
+  - [n1:a, n2:"leak#"]
+  - ['n1:a"b', 'n2:a\\b']
+  - ["n1:a b", "n2:pört"]
+  - ["n1:ポート1", "n2:x#y z"]
+`,
+    "hostile.yml",
+  );
+  for (const node of lab.nodes) {
+    const names = node.ports.map((p) => p.ifname);
+    for (const p of node.ports) assert.match(p.ifname, SAFE_IFNAME, `${node.name}:${p.name} → ${p.ifname}`);
+    assert.equal(new Set(names).size, names.length);
+  }
+  assert.deepEqual(
+    lab.nodes[1]?.ports.map((p) => p.name),
+    ['"leak#"', "a\\b", "pört", "x#y z"], // the first as written: the quotes are part of a plain scalar
+  );
+});

@@ -21,7 +21,7 @@ import {
   utsFile,
 } from "../../core/paths.js";
 import { runOk } from "../../util/exec.js";
-import { hostCapPlan } from "./caps.js";
+import { type CapPlan, hostCapPlan, NO_MOUNT_SECCOMP, needsMounts, nodeCapabilities } from "./caps.js";
 import { containerExec, docker, LABEL_KIND, LABEL_LAB, LABEL_NODE, statusCode } from "./client.js";
 
 /** Keeps a router container alive while wirelab runs FRR in it; a constant, no user input. */
@@ -39,11 +39,28 @@ async function apparmorEnabled(): Promise<boolean> {
   return v.trim() === "Y";
 }
 
-/** The container's create options: no data-plane networking, labels, capabilities, binds. */
-export async function containerSpec(lab: Lab, node: NodeModel): Promise<Dockerode.ContainerCreateOptions> {
+/** What containerSpec reads from the host (given by tests): its capability plan, whether AppArmor is on. */
+export interface SpecHost {
+  caps: CapPlan;
+  apparmor: boolean;
+}
+
+/**
+ * The container's create options: no data-plane networking, labels, capabilities, binds.
+ * A node is confined (see caps.ts): its kind's capabilities only, Docker's masked and
+ * read-only paths (/proc/sys among them: the host sets a node's sysctls from outside, with
+ * `nsenter --net` into its namespace, see netns/ip.ts), AppArmor's default profile, no new
+ * privileges through setuid files. Only `privileged: true` removes all of that.
+ */
+export async function containerSpec(
+  lab: Lab,
+  node: NodeModel,
+  hostInfo?: SpecHost,
+): Promise<Dockerode.ContainerCreateOptions> {
   const c = node.runtime.container;
   if (!c) throw new Error(`internal: ${node.name} is not a container node`);
-  const caps = await hostCapPlan();
+  const caps = hostInfo?.caps ?? (await hostCapPlan());
+  const apparmor = hostInfo?.apparmor ?? (await apparmorEnabled());
   const binds = [`${nodeDir(lab.name, node.name)}:${nodeDir(lab.name, node.name)}`];
   // FRR's socket directory is shared with the host's pathspace directory, so the host's
   // `vtysh -N wl_<lab>_<node>` reaches the container's daemons as it does a netns node's.
@@ -54,14 +71,31 @@ export async function containerSpec(lab: Lab, node: NodeModel): Promise<Dockerod
     // tini as PID 1 reaps FRR's daemonized processes; an image's own init must be PID 1.
     Init: c.init === "wirelab" ? true : undefined,
   };
-  if (caps.privileged) {
-    host.Privileged = true;
+  if (c.privileged) {
+    // Asked for in the topology: root on the host, as the seed's --privileged containers were.
+    if (caps.privileged) {
+      host.Privileged = true;
+    } else {
+      host.CapAdd = caps.capAdd.filter((x) => !unknownCaps.has(x));
+      host.ReadonlyPaths = [];
+      host.MaskedPaths = [];
+      if (apparmor) host.SecurityOpt = ["apparmor=unconfined"];
+    }
   } else {
-    host.CapAdd = caps.capAdd.filter((x) => !unknownCaps.has(x));
-    // Like --security-opt systempaths=unconfined: a router may set sysctls of its own namespaces.
-    host.ReadonlyPaths = [];
-    host.MaskedPaths = [];
-    if (await apparmorEnabled()) host.SecurityOpt = ["apparmor=unconfined"];
+    const want = nodeCapabilities(node);
+    const lacking = want.filter((x) => !caps.have.includes(x));
+    if (lacking.length) {
+      throw new Error(
+        `node ${node.name}: this host's capability bounding set lacks ${lacking.map((x) => `CAP_${x}`).join(", ")}, which the node's container needs`,
+      );
+    }
+    host.CapDrop = ["ALL"];
+    host.CapAdd = want;
+    host.SecurityOpt = ["no-new-privileges:true"];
+    // AppArmor's docker-default profile denies mount; without it, seccomp must (caps.ts).
+    if (!apparmor && want.includes("SYS_ADMIN") && !needsMounts(node)) {
+      host.SecurityOpt.push(`seccomp=${NO_MOUNT_SECCOMP}`);
+    }
   }
   const spec: Dockerode.ContainerCreateOptions = {
     name: containerName(lab.name, node.name),

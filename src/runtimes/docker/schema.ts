@@ -23,6 +23,12 @@ export const cmdSchema = z
   .min(1)
   .describe("Command the container runs instead of the image's, as an argument list");
 
+export const privilegedSchema = z
+  .boolean()
+  .describe(
+    "Run this container node with full privilege (--privileged: root on the host). Off by default: a node gets only the capabilities its kind needs",
+  );
+
 export const kindSettingsSchema = z
   .object({
     runtime: runtimeSchema.optional(),

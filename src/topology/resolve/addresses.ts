@@ -4,7 +4,7 @@
 import { type Cidr, contains, isLinkLocal, parseInterfaceAddress, sameSubnet } from "../address.js";
 import { q } from "../errors.js";
 import { allocateAddresses, PoolError } from "./addressing.js";
-import type { Addr, PortDraft, ResolveContext } from "./context.js";
+import type { Addr, NodeDraft, PortDraft, ResolveContext } from "./context.js";
 
 /**
  * `defaults.addressing`: links between two non-bridge ports where neither end has an
@@ -108,8 +108,14 @@ export function checkAddresses(ctx: ResolveContext): void {
       attached.set(seg, list);
     }
   }
+  // Bridges by segment, in one pass (per segment over every node was quadratic in bridges).
+  const bridgesBySeg = new Map<string, NodeDraft[]>();
+  for (const n of ctx.nodes.values()) {
+    const seg = n.kind.role === "bridge" ? ctx.segment.get(n.name) : undefined;
+    if (seg !== undefined) bridgesBySeg.set(seg, [...(bridgesBySeg.get(seg) ?? []), n]);
+  }
   for (const [seg, list] of attached) {
-    const bridges = [...ctx.nodes.values()].filter((n) => n.kind.role === "bridge" && ctx.segment.get(n.name) === seg);
+    const bridges = bridgesBySeg.get(seg) ?? [];
     const subnets = bridges.flatMap((b) => b.subnets);
     for (const { port, bridge } of list) {
       for (const addr of port.addrs) {

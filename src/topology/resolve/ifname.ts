@@ -1,54 +1,55 @@
 // Port names are the user's (`1`, `swp1`, `Ethernet1/1`); kernel interface names are
-// limited (IFNAMSIZ: at most 15 bytes, no '/', ':' or whitespace, not '.' or '..').
+// limited (IFNAMSIZ: at most 15 bytes, no '/', ':' or whitespace, not '.' or '..'), and
+// wirelab puts them on `ip -batch` lines, where `#`, quotes and backslashes mean something.
 // This maps the first onto the second, deterministically and without any state.
 import { createHash } from "node:crypto";
 
 /** Longest kernel interface name in bytes (IFNAMSIZ - 1). */
 export const IFNAME_MAX_BYTES = 15;
 
-/** Characters the kernel refuses in interface names, plus '%' (a printf-like template for the kernel). */
-const BAD_CHAR = /[/:%\s]/u;
-const BAD_CHARS = /[/:%\s]/gu;
+/** The only characters a kernel name made by wirelab holds (all are safe ip-batch tokens). */
+const SAFE_NAME = /^[A-Za-z0-9_.-]+$/;
+const UNSAFE_CHARS = /[^A-Za-z0-9_.-]/gu;
+/**
+ * '/', ':', '%' (a printf-like template for the kernel), whitespace and control characters:
+ * mapped to '_' without a hash since the first version (`Ethernet1/1` → `Ethernet1_1`);
+ * kept so that labs keep their interface names. validate.ts reports the collisions this
+ * can make (`Ethernet1/1` and `Ethernet1_1` on one node).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are replaced too
+const HISTORICAL = /[/:%\s\u0000-\u001f\u007f]/gu;
 
-/** True when the kernel accepts `name` as an interface name unchanged. */
+/** True when `name` is used as the kernel name unchanged: safe characters, no leading '-', ≤ 15 bytes. */
 export function isValidKernelIfname(name: string): boolean {
-  if (name === "" || name === "." || name === "..") return false;
-  if (Buffer.byteLength(name, "utf8") > IFNAME_MAX_BYTES) return false;
-  if (BAD_CHAR.test(name)) return false;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what we refuse
-  return !/[\u0000-\u001f\u007f]/u.test(name);
+  if (name === "." || name === "..") return false;
+  if (name.length > IFNAME_MAX_BYTES) return false; // all safe characters are one byte
+  return SAFE_NAME.test(name) && !name.startsWith("-");
 }
 
-/** The longest prefix of `s`, in whole characters, that fits in `maxBytes` UTF-8 bytes. */
-function bytePrefix(s: string, maxBytes: number): string {
-  let out = "";
-  let bytes = 0;
-  for (const ch of s) {
-    const n = Buffer.byteLength(ch, "utf8");
-    if (bytes + n > maxBytes) break;
-    out += ch;
-    bytes += n;
-  }
-  return out;
+function sha4(s: string): string {
+  return createHash("sha1").update(s, "utf8").digest("hex").slice(0, 4);
 }
 
 /**
- * The kernel interface name for a port: the port name itself when the kernel accepts it;
- * otherwise '/', ':', '%', whitespace and control characters become '_', and a name still
- * longer than 15 bytes becomes its first 10 bytes + '-' + 4 hex digits of sha1(port name).
+ * The kernel interface name for a port: the port name itself when it is a valid name as
+ * above. Otherwise '/', ':', '%', whitespace and control characters become '_' (as always);
+ * any other character outside [A-Za-z0-9_.-] (`#`, quotes, backslash, non-ASCII…) and a
+ * leading '-' become '_' too, and then, since two names could now meet, the name ends in
+ * '-' + 4 hex digits of sha1(port name). A name still longer than 15 bytes becomes its
+ * first 10 + '-' + those 4 digits. validate.ts refuses the rare collision that remains.
  *
  *   kernelIfname("1")                    === "1"
  *   kernelIfname("Ethernet1/1")          === "Ethernet1_1"
+ *   kernelIfname("leak#")                === "leak_-" + sha1("leak#").slice(0, 4)
  *   kernelIfname("GigabitEthernet0/0/1") === "GigabitEth-" + sha1("GigabitEthernet0/0/1").slice(0, 4)
  */
 export function kernelIfname(port: string): string {
   if (isValidKernelIfname(port)) return port;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are replaced too
-  let name = port.replace(BAD_CHARS, "_").replace(/[\u0000-\u001f\u007f]/gu, "_");
+  let name = port.replace(HISTORICAL, "_");
+  const lossy = UNSAFE_CHARS.test(name) || name.startsWith("-");
+  UNSAFE_CHARS.lastIndex = 0; // a global regex remembers where test() stopped
+  name = name.replace(UNSAFE_CHARS, "_").replace(/^-/, "_");
   if (name === "" || name === "." || name === "..") name = name.replace(/\./g, "_") || "_";
-  if (Buffer.byteLength(name, "utf8") > IFNAME_MAX_BYTES) {
-    const hash = createHash("sha1").update(port, "utf8").digest("hex").slice(0, 4);
-    name = `${bytePrefix(name, 10)}-${hash}`;
-  }
+  if (lossy || name.length > IFNAME_MAX_BYTES) name = `${name.slice(0, 10)}-${sha4(port)}`;
   return name;
 }

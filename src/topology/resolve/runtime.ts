@@ -78,7 +78,7 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
           `bridge ${q(node.name)} is a Linux bridge in a namespace: runtime ${runtime} does not apply to bridges`,
         );
       }
-      for (const field of ["image", "port-namespace", "cmd"] as const) {
+      for (const field of ["image", "port-namespace", "cmd", "privileged"] as const) {
         if (raw[field] !== undefined)
           fail([...path, field], `bridge ${q(node.name)}: '${field}' applies only to container nodes`, "key");
       }
@@ -92,7 +92,7 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
     }
 
     if (runtime === "netns") {
-      for (const field of ["image", "port-namespace", "cmd"] as const) {
+      for (const field of ["image", "port-namespace", "cmd", "privileged"] as const) {
         if (raw[field] !== undefined) {
           fail(
             [...path, field],
@@ -135,6 +135,7 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
     if (pns !== undefined) container.portNamespace = pns;
     const cmd = raw.cmd ?? ks.cmd;
     if (cmd !== undefined) container.cmd = [...cmd];
+    if (raw.privileged) container.privileged = true;
     node.runtime = { name: runtime, container };
     if (pns === undefined) eth0Shared.push(node);
   }
