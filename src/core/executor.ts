@@ -1,12 +1,16 @@
 // Runs a plan: phases in order, each phase's groups in parallel (bounded), the steps of a
-// group in order. Files are written root-owned and handed to a stack's user only where
-// the plan says so.
-import { chown, mkdir, writeFile } from "node:fs/promises";
+// group in order. wirelab runs as root, so files are made the safe way (util/safe-fs.ts):
+// root-owned, private by default, never through a link, only below wirelab's own run
+// directory or FRR's; a directory a stack's user must write is made fresh and handed over
+// by its handle, never chowned by path.
 import os from "node:os";
+import path from "node:path";
 import pLimit from "p-limit";
 import type { ReadyProgress } from "../stacks/stack.js";
 import { runOk } from "../util/exec.js";
 import { ipBatch } from "../util/ip.js";
+import { chownDirHandle, ensureDirChain, mkdirFresh, UnsafePathError, writeFileNoFollow } from "../util/safe-fs.js";
+import { FRR_RUN, RUN_ROOT } from "./paths.js";
 import type { Plan, Step } from "./plan.js";
 
 export type ProgressEvent =
@@ -33,7 +37,7 @@ export class DeployError extends Error {
 }
 
 const ids = new Map<string, { uid: number; gid: number }>();
-async function userIds(user: string): Promise<{ uid: number; gid: number }> {
+export async function userIds(user: string): Promise<{ uid: number; gid: number }> {
   let o = ids.get(user);
   if (!o) {
     const uid = Number((await runOk("id", ["-u", user])).stdout.trim());
@@ -54,23 +58,45 @@ async function runStep(step: Step): Promise<void> {
       await runOk(cmd, args, { timeoutMs: 30_000 });
       return;
     }
-    case "mkdir":
-      await mkdir(step.path, { recursive: true, mode: 0o755 });
+    case "mkdir": {
       if (step.owner) {
-        const o = await userIds(step.owner);
-        await chown(step.path, o.uid, o.gid);
+        // Fresh, in a parent the owner may control (FRR's run directory): see mkdirFresh.
+        return mkdirFresh(within(step.path), step.mode ?? 0o755, await userIds(step.owner));
+      }
+      const rel = path.relative(RUN_ROOT, within(step.path, [RUN_ROOT]));
+      await ensureDirChain(RUN_ROOT, rel.split(path.sep), step.mode ?? 0o750);
+      if (step.group) {
+        const { gid } = await userIds(step.group);
+        await chownDirNoFollow(step.path, gid);
       }
       return;
-    case "write":
-      await writeFile(step.path, step.content, { mode: 0o644 });
-      if (step.owner) {
-        const o = await userIds(step.owner);
-        await chown(step.path, o.uid, o.gid);
-      }
-      return;
+    }
+    case "write": {
+      const gid = step.group ? (await userIds(step.group)).gid : undefined;
+      // O_EXCL: every file of a lab is new; one already there was planted, not ours.
+      return writeFileNoFollow(within(step.path, [RUN_ROOT]), step.content, {
+        mode: step.mode ?? (step.group ? 0o640 : 0o600),
+        uid: 0,
+        gid,
+        exclusive: true,
+      });
+    }
     case "call":
       return step.run();
   }
+}
+
+/** `p` when it lies below one of `roots` (wirelab's run directory, FRR's); anything else is refused. */
+function within(p: string, roots: readonly string[] = [RUN_ROOT, FRR_RUN]): string {
+  const abs = path.resolve(p);
+  if (abs !== p || !roots.some((r) => abs.startsWith(`${r}/`))) {
+    throw new UnsafePathError(p, `not below ${roots.join(" or ")}: wirelab writes nowhere else`);
+  }
+  return abs;
+}
+
+async function chownDirNoFollow(p: string, gid: number): Promise<void> {
+  await chownDirHandle(p, 0, gid);
 }
 
 export function checkAbort(signal?: AbortSignal): void {

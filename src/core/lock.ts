@@ -1,8 +1,9 @@
 // One command at a time per lab: deploy, destroy and run-time changes take the lab's lock,
 // so two of them never interleave. Different labs lock different files and run in parallel.
-import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import { open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { ensureDirChain } from "../util/safe-fs.js";
 import { RUN_ROOT } from "./paths.js";
 
 interface Holder {
@@ -65,7 +66,9 @@ export interface LockOptions {
  */
 export async function lockLab(lab: string, opts: LockOptions): Promise<() => Promise<void>> {
   const file = lockFile(lab);
-  await mkdir(path.dirname(file), { recursive: true });
+  // Root's alone (0700): nobody else may plant or remove a lock.
+  await ensureDirChain(path.dirname(RUN_ROOT), [path.basename(RUN_ROOT)], 0o755);
+  await ensureDirChain(RUN_ROOT, ["locks"], 0o700);
   const me: Holder = {
     pid: process.pid,
     start: (await startTime(process.pid)) ?? "",

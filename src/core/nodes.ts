@@ -6,6 +6,7 @@ import type { NodeHandle } from "../runtimes/runtime.js";
 import { stackOf } from "../stacks/index.js";
 import { type RoutingStack, StackError, type StopOptions } from "../stacks/stack.js";
 import { listNetns } from "../util/ip.js";
+import { rememberStarted } from "./lifecycle/deploy.js";
 import type { LabState, NodeState } from "./state.js";
 
 export type { StopOptions };
@@ -76,6 +77,8 @@ export async function startNode(state: LabState, name: string): Promise<string[]
   await requireNamespace(r.rec);
   const started = await wrap(() => r.stack.start(r.handle, r.rec.daemons));
   if (!started.length) throw new NodeError(`node ${name} is already running (${r.rec.daemons.join(", ")})`);
+  const model = state.model.nodes.find((n) => n.name === name);
+  if (model) await rememberStarted(state.model, state, [model]);
   return started;
 }
 

@@ -40,6 +40,15 @@ export function nodeDir(lab: string, node: string): string {
   return path.join(nodesDir(lab), node);
 }
 
+/**
+ * The one directory of a node its software may write (logs): root owns everything else in
+ * the lab's tree. A stack makes it for its user (FRR: frr.log); a container gets it
+ * read-write while the rest of the node directory is mounted read-only.
+ */
+export function nodeLogDir(lab: string, node: string): string {
+  return path.join(nodeDir(lab, node), "log");
+}
+
 /** Bind-mounted UTS namespace of a node: gives it its own hostname. */
 export function utsFile(lab: string, node: string): string {
   return path.join(nodeDir(lab, node), "uts");

@@ -20,9 +20,14 @@ export type Step =
     }
   /** A program run with an argument array (never a shell). */
   | { type: "exec"; argv: string[] }
-  /** `owner`: a system user (a stack's, e.g. frr) that must be able to write there. */
-  | { type: "mkdir"; path: string; owner?: string }
-  | { type: "write"; path: string; content: string; owner?: string }
+  /**
+   * A directory, root's unless `owner` says a system user (a stack's, e.g. frr) must write
+   * there: then it is made fresh for that user (core/executor.ts). `group` may read it.
+   * Default mode 0750 (0755 for an owner's).
+   */
+  | { type: "mkdir"; path: string; owner?: string; group?: string; mode?: number }
+  /** A root-owned file, never written through a link; `group` may read it. Default 0640 with a group, else 0600. */
+  | { type: "write"; path: string; content: string; group?: string; mode?: number }
   /**
    * Work done through an API rather than a program (the docker runtime: containers, the exec
    * API). `describe` is what `--dry-run` prints for it, one line each.
@@ -82,15 +87,20 @@ export function renderPlan(plan: Plan): string {
           case "exec":
             out.push(s.argv.map(shellQuote).join(" "));
             break;
-          case "mkdir":
-            out.push(
-              `mkdir -p ${shellQuote(s.path)}${s.owner ? ` && chown ${s.owner}:${s.owner} ${shellQuote(s.path)}` : ""}`,
-            );
+          case "mkdir": {
+            const p = shellQuote(s.path);
+            const mode = (s.mode ?? (s.owner ? 0o755 : 0o750)).toString(8).padStart(4, "0");
+            const chown = s.owner ? ` && chown ${s.owner}:${s.owner} ${p}` : s.group ? ` && chgrp ${s.group} ${p}` : "";
+            out.push(`mkdir ${s.owner ? "" : "-p "}-m ${mode} ${p}${chown}`);
             break;
-          case "write":
-            if (s.content === "") out.push(`touch ${shellQuote(s.path)}`);
-            else out.push(`cat > ${shellQuote(s.path)} <<'EOF'`, s.content.trimEnd(), "EOF");
+          }
+          case "write": {
+            const p = shellQuote(s.path);
+            const mode = (s.mode ?? (s.group ? 0o640 : 0o600)).toString(8).padStart(4, "0");
+            out.push(`install -m ${mode}${s.group ? ` -g ${s.group}` : ""} /dev/null ${p}`);
+            if (s.content !== "") out.push(`cat > ${p} <<'EOF'`, s.content.trimEnd(), "EOF");
             break;
+          }
           case "call":
             out.push(...s.describe);
             break;

@@ -145,6 +145,12 @@ export interface RoutingStack {
   execCommand?(handle: NodeHandle, argv: string[]): string[];
   /** Lab-wide facts to keep in the lab state for the teardown (saved before anything is built). */
   beforeDeploy?(nodes: NodeModel[]): Promise<unknown>;
+  /**
+   * What to remember once the stack runs on these nodes (after deploy's start, after a node
+   * start): FRR's crash-log directories, which only a live daemon reveals and which a daemon
+   * killed later leaves behind. Gets what the state holds for the stack, returns the new value.
+   */
+  afterStart?(handles: NodeHandle[], saved: unknown): Promise<unknown>;
   /** Lab-wide cleanup once every node of the lab is gone; `saved` is what beforeDeploy returned. */
   afterTeardown?(saved: unknown): Promise<void>;
   /** BGP sessions as the stack reports them (checks, web view); throws when BGP does not answer. */

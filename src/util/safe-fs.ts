@@ -248,6 +248,34 @@ export async function writeFileAtomic(
   return final;
 }
 
+/**
+ * Makes a new directory `p` (its parent must exist) for another user, in a parent that user
+ * may control (FRR's /var/run/frr belongs to frr): mkdir (never follows a link; an existing
+ * entry of any kind is refused: wirelab did not make it), open with O_NOFOLLOW, check on the
+ * handle that it is still the directory root just made (root-owned, empty), then chmod and
+ * chown the handle. Someone who swaps it in between gets a refusal, never a chown.
+ */
+export async function mkdirFresh(p: string, mode: number, owner: { uid: number; gid: number }): Promise<void> {
+  try {
+    await mkdir(p, { mode: 0o700 });
+  } catch (e) {
+    if (errno(e) === "EEXIST") {
+      const st = await lstatOrUndefined(p);
+      throw new UnsafePathError(p, `it already exists (${st ? kindOf(st) : "gone again"}) and wirelab did not make it`);
+    }
+    throw e;
+  }
+  const h = await openDir(p, p);
+  try {
+    const st = await h.stat();
+    if (st.uid !== 0 || st.nlink !== 2) throw new UnsafePathError(p, "it changed while it was being made");
+    await h.chmod(mode);
+    await h.chown(owner.uid, owner.gid);
+  } finally {
+    await h.close();
+  }
+}
+
 /** chown of a directory through a handle opened with O_NOFOLLOW|O_DIRECTORY (fchown). */
 export async function chownDirHandle(p: string, uid: number, gid: number): Promise<void> {
   const h = await openDir(p, p);

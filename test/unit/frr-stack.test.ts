@@ -85,6 +85,7 @@ describe("start steps reproduce the routing phase of the golden dry runs", () =>
       steps.map((s) => (s.type === "exec" ? s.argv.join(" ") : `${s.type} ${"path" in s ? s.path : ""}`)),
       [
         "mkdir /var/run/frr/wl_seed-ebgp_ops1",
+        "mkdir /run/wirelab/labs/seed-ebgp/nodes/ops1/log",
         "mkdir /run/wirelab/labs/seed-ebgp/vtysh/wl_seed-ebgp_ops1",
         "write /run/wirelab/labs/seed-ebgp/vtysh/wl_seed-ebgp_ops1/vtysh.conf",
         "write /run/wirelab/labs/seed-ebgp/nodes/ops1/frr.conf",
@@ -96,10 +97,15 @@ describe("start steps reproduce the routing phase of the golden dry runs", () =>
         "nsenter --net=/run/netns/wl_seed-ebgp_ops1 --uts=/run/wirelab/labs/seed-ebgp/nodes/ops1/uts -- /usr/lib/frr/bgpd -d -N wl_seed-ebgp_ops1 -f /run/wirelab/labs/seed-ebgp/nodes/ops1/bgpd.conf -P 0 --limit-fds 1024",
       ],
     );
-    // The stack's files belong to its user; the vtysh directory stays root's.
+    // Only the pathspace and the log directory are frr's; the configs are root's, readable
+    // by group frr (secrets: never world-readable); the vtysh directory stays root's.
     assert.deepEqual(
-      steps.filter((s) => s.type === "mkdir" || s.type === "write").map((s) => ("owner" in s ? s.owner : undefined)),
-      ["frr", undefined, undefined, "frr", "frr", "frr", "frr"],
+      steps
+        .filter((s) => s.type === "mkdir" || s.type === "write")
+        .map((s) =>
+          "owner" in s && s.owner ? `owner ${s.owner}` : "group" in s && s.group ? `group ${s.group}` : "root",
+        ),
+      ["owner frr", "owner frr", "root", "root", "group frr", "group frr", "group frr", "group frr"],
     );
   });
 });

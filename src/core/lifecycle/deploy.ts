@@ -118,6 +118,23 @@ function bgpSummary(ready: ReadyProgress[]): BgpProgress | undefined {
   };
 }
 
+/** Lets each stack record what its running nodes will leave behind (RoutingStack.afterStart). */
+export async function rememberStarted(lab: Lab, state: LabState, nodes: NodeModel[]): Promise<void> {
+  let changed = false;
+  for (const [stack, mine] of stacksOf(nodes)) {
+    if (!stack.afterStart) continue;
+    const saved = await stack.afterStart(
+      mine.map((n) => nodeHandle(lab.name, n)),
+      state.stacks?.[stack.name],
+    );
+    if (saved === undefined) continue;
+    state.stacks ??= {};
+    state.stacks[stack.name] = saved;
+    changed = true;
+  }
+  if (changed) await writeState(state);
+}
+
 /** Deploys the lab, holding its lock (a second command on the same lab waits or fails clearly). */
 export async function deployLab(lab: Lab, opts: DeployOptions = {}): Promise<DeployResult> {
   return withLabLock(lab.name, { op: "deploy", waitMs: opts.lockWaitMs, onWait: opts.onLockWait }, () =>
@@ -179,6 +196,7 @@ async function deployLocked(lab: Lab, opts: DeployOptions): Promise<DeployResult
 
   try {
     const phases = await executePlan(plan, opts);
+    await rememberStarted(lab, state, lab.nodes);
     if (configs.size) phases.unshift({ name: "configs", ms: configsMs });
     let ready: ReadyProgress[] = [];
     if (opts.wait !== false) {

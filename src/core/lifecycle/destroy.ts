@@ -1,6 +1,6 @@
 // Tears a lab down from its recorded state: processes first (by namespace and pid file),
 // then namespaces (which take their veths and bridges with them), then files.
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { nodeHandle, runtimeOf } from "../../runtimes/index.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { stackOf } from "../../stacks/index.js";
@@ -8,6 +8,7 @@ import type { OwnedProcesses } from "../../stacks/stack.js";
 import { run } from "../../util/exec.js";
 import { ipBatch, listNetns } from "../../util/ip.js";
 import { nsInode, pidsByNetns, terminate } from "../../util/procs.js";
+import { removeTree } from "../../util/safe-fs.js";
 import { withLabLock } from "../lock.js";
 import type { NodeModel } from "../model.js";
 import { labDir, netnsPath, nodesDir, utsFile } from "../paths.js";
@@ -118,7 +119,8 @@ export async function teardownLab(state: LabState): Promise<DestroyReport> {
 
   // 4. The stacks' files (run directories, crash logs), then the lab's own directory.
   await Promise.all(owned.map((n) => n.stack?.cleanup(n.handle, n.owned)));
-  await rm(labDir(state.name), { recursive: true, force: true });
+  // Never following a link: the lab's tree holds a directory its stack's user writes (logs).
+  await removeTree(labDir(state.name), { expectOwner: 0 });
   for (const stack of new Set(owned.map((n) => n.stack))) {
     if (stack) await stack.afterTeardown?.(state.stacks?.[stack.name]);
   }

@@ -47,7 +47,8 @@ export function buildLabPlan(lab: Lab, configs: ReadonlyMap<string, PreparedConf
   // One mount above all of the lab's per-node bind mounts: destroy detaches them in one go.
   add("namespaces", [
     [
-      { type: "mkdir", path: nodesDir(lab.name) },
+      // Others may pass through (a stack's user to its node's files), not list.
+      { type: "mkdir", path: nodesDir(lab.name), mode: 0o711 },
       { type: "exec", argv: ["mount", "--bind", "--make-private", nodesDir(lab.name), nodesDir(lab.name)] },
     ],
   ]);

@@ -6,7 +6,7 @@
 //   - its UTS, mount and PID namespaces bind-mounted under the node's run directory, so
 //     `nsenter --net=… --uts=… --mount=… --pid=…` runs a command inside the container (exec,
 //     cli, save) without a pid that could be reused.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type Dockerode from "dockerode";
 import type { Lab, NodeModel } from "../../core/model.js";
 import {
@@ -16,11 +16,13 @@ import {
   mntNsFile,
   netnsPath,
   nodeDir,
+  nodeLogDir,
   nsName,
   pidNsFile,
   utsFile,
 } from "../../core/paths.js";
 import { runOk } from "../../util/exec.js";
+import { writeFileNoFollow } from "../../util/safe-fs.js";
 import { type CapPlan, hostCapPlan, NO_MOUNT_SECCOMP, needsMounts, nodeCapabilities } from "./caps.js";
 import { containerExec, docker, LABEL_KIND, LABEL_LAB, LABEL_NODE, statusCode } from "./client.js";
 
@@ -61,7 +63,10 @@ export async function containerSpec(
   if (!c) throw new Error(`internal: ${node.name} is not a container node`);
   const caps = hostInfo?.caps ?? (await hostCapPlan());
   const apparmor = hostInfo?.apparmor ?? (await apparmorEnabled());
-  const binds = [`${nodeDir(lab.name, node.name)}:${nodeDir(lab.name, node.name)}`];
+  // The node directory (its configs) read-only; only its log directory read-write.
+  const dir = nodeDir(lab.name, node.name);
+  const logs = nodeLogDir(lab.name, node.name);
+  const binds = [`${dir}:${dir}:ro`, `${logs}:${logs}`];
   // FRR's socket directory is shared with the host's pathspace directory, so the host's
   // `vtysh -N wl_<lab>_<node>` reaches the container's daemons as it does a netns node's.
   if (node.stack?.name === "frr") binds.push(`${frrDir(nsName(lab.name, node.name))}:/var/run/frr`);
@@ -150,7 +155,7 @@ async function createWithCaps(spec: Dockerode.ContainerCreateOptions): Promise<D
 }
 
 async function bindNs(source: string, target: string): Promise<void> {
-  await writeFile(target, "", { flag: "a" });
+  await writeFileNoFollow(target, "", { mode: 0o600, uid: 0, exclusive: true });
   await runOk("mount", ["--bind", source, target]);
 }
 

@@ -1,10 +1,21 @@
 // The docker runtime's part of a plan: checks before anything is built, containers (create,
 // start, attach their namespaces) and the port moves into an image's inner namespace.
-import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import { DeployError } from "../../core/executor.js";
 import type { Lab, NodeModel } from "../../core/model.js";
-import { containerName, frrDir, mgmtNetworkName, netnsPath, nodeDir, nsName, utsFile } from "../../core/paths.js";
+import {
+  containerName,
+  frrDir,
+  mgmtNetworkName,
+  netnsPath,
+  nodeDir,
+  nodeLogDir,
+  nsName,
+  RUN_ROOT,
+  utsFile,
+} from "../../core/paths.js";
 import type { Step } from "../../core/plan.js";
+import { ensureDirChain, mkdirFresh, mkdirOwn } from "../../util/safe-fs.js";
 import type { PlanContext } from "../runtime.js";
 import { hostCapPlan } from "./caps.js";
 import { docker, LABEL_LAB, requireDocker, statusCode } from "./client.js";
@@ -103,24 +114,36 @@ export function containerGroups(lab: Lab, nodes: NodeModel[], opts: PlanContext)
         {
           type: "call",
           describe: [
-            `mkdir -p ${dir}${n.stack?.name === "frr" ? ` ${frrDir(ns)}` : ""}`,
-            `# Engine API: create container ${containerName(lab.name, n.name)} from ${c.image} (network ${lab.management ? mgmtNetworkName(lab.name) : "none"}, hostname ${n.name}, labels wirelab.lab=${lab.name} wirelab.node=${n.name}${c.cmd ? `, command ${quoteArgv(c.cmd)}` : n.stack && c.init === "wirelab" ? ", a keep-alive command" : ""}), then start it`,
+            `mkdir -p -m 0711 ${dir} && mkdir -m 0755 ${nodeLogDir(lab.name, n.name)}${n.stack?.name === "frr" ? ` ${frrDir(ns)}` : ""}`,
+            `# Engine API: create container ${containerName(lab.name, n.name)} from ${c.image} (network ${lab.management ? mgmtNetworkName(lab.name) : "none"}, hostname ${n.name}, labels wirelab.lab=${lab.name} wirelab.node=${n.name}, node directory read-only and its log directory read-write${c.privileged ? ", PRIVILEGED" : ""}${c.cmd ? `, command ${quoteArgv(c.cmd)}` : n.stack && c.init === "wirelab" ? ", a keep-alive command" : ""}), then start it`,
             `ip netns attach ${ns} <PID of ${containerName(lab.name, n.name)}>`,
             `mount --bind /proc/<PID>/ns/uts ${utsFile(lab.name, n.name)}   # and ns/mnt, ns/pid under ${dir}/`,
           ],
           run: async () => {
-            if (!once.notedCaps) {
-              once.notedCaps = true;
-              const caps = await hostCapPlan();
-              if (caps.note) opts.onNote?.(caps.note);
+            if (c.privileged) {
+              // An explicit opt-in, said out loud: such a node can take over the host.
+              opts.onNote?.(
+                `node ${n.name} runs privileged (privileged: true): it has every capability and can take over this host`,
+              );
+              if (!once.notedCaps) {
+                once.notedCaps = true;
+                const caps = await hostCapPlan();
+                if (caps.note) opts.onNote?.(caps.note);
+              }
             }
             if (lab.management) {
               once.mgmt ??= ensureMgmtNetwork(lab);
               await once.mgmt;
             }
-            await mkdir(dir, { recursive: true, mode: 0o755 });
-            // FRR's socket directory, shared with the container (containers.ts binds it).
-            if (n.stack?.name === "frr") await mkdir(frrDir(ns), { recursive: true, mode: 0o755 });
+            // Root's, as for a namespace node: the container gets the node directory
+            // read-only and only its log directory read-write (containers.ts). Its files
+            // are root's 0600; the image's own users (whose ids mean nothing here) may
+            // only pass through to the log directory.
+            await ensureDirChain(RUN_ROOT, path.relative(RUN_ROOT, dir).split(path.sep), 0o711);
+            await mkdirOwn(nodeLogDir(lab.name, n.name), 0o755);
+            // FRR's socket directory, shared with the container (containers.ts binds it);
+            // made fresh in /var/run/frr, which the frr user controls.
+            if (n.stack?.name === "frr") await mkdirFresh(frrDir(ns), 0o755, { uid: 0, gid: 0 });
             await startNodeContainer(lab, n);
           },
         },

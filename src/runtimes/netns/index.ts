@@ -18,8 +18,9 @@ export const netns: Runtime = {
       namespaces: [[{ type: "ip", lines: nodes.map((n) => `netns add ${nsName(lab.name, n.name)}`) }]],
       // The node's directory and the file its UTS namespace is bound on; the namespace itself
       // is made with the node's interfaces (core/lifecycle/interfaces.ts), in the same process.
+      // Root's, readable by the node's stack user (its configs); the UTS file root's alone.
       hostnames: nodes.map((n): Step[] => [
-        { type: "mkdir", path: nodeDir(lab.name, n.name), owner: stackOf(n)?.user },
+        { type: "mkdir", path: nodeDir(lab.name, n.name), group: stackOf(n)?.user },
         { type: "write", path: utsFile(lab.name, n.name), content: "" },
       ]),
     };

@@ -11,7 +11,7 @@ import { cliArgv, execCommand } from "./cli.js";
 import { daemonsFor, protocolsFor } from "./daemons.js";
 import { start, stop } from "./node.js";
 import { prepareConfigs } from "./prepare.js";
-import { cleanup, daemonStatus, processes } from "./procs.js";
+import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
 import { bgpPeers, bgpRoutes, bgpSummary, ribRoutes } from "./query.js";
 import { waitReady } from "./ready.js";
 import { FRR_INTENTS } from "./render.js";
@@ -23,6 +23,8 @@ export const FRR_NODE_MB = 25;
 
 /** What destroy needs to know again (kept in the lab state under `stacks.frr`). */
 interface FrrLabFacts {
+  /** Crash-log directories of daemons started for the lab (removed at destroy, dead or alive). */
+  crashDirs?: string[];
   /**
    * ospfd 8.4 writes graceful-restart state to one file outside the pathspace, shared by all
    * instances; true when this lab's deploy found none there, so destroy may remove it.
@@ -69,7 +71,14 @@ export const frr: RoutingStack = {
     if (!nodes.some((n) => daemonsFor(n).includes("ospfd"))) return undefined;
     return { ospfGrFileOurs: !(await exists(OSPF_GR_FILE)) };
   },
+  async afterStart(handles: NodeHandle[], saved: unknown): Promise<FrrLabFacts> {
+    const facts: FrrLabFacts = { ...(saved as FrrLabFacts | undefined) };
+    const found = (await Promise.all(handles.map((h) => runningCrashDirs(h).catch(() => [] as string[])))).flat();
+    facts.crashDirs = [...new Set([...(facts.crashDirs ?? []), ...found])];
+    return facts;
+  },
   async afterTeardown(saved: unknown) {
+    await removeCrashDirs((saved as FrrLabFacts | undefined)?.crashDirs ?? []);
     // Ours only if it appeared with this lab, and removable only when no ospfd at all is
     // left on the machine.
     if ((saved as FrrLabFacts | undefined)?.ospfGrFileOurs && !(await anyAlive("ospfd"))) {

@@ -1,6 +1,6 @@
 // FRR's files for one node, derived from core/paths.ts (so destroy finds what deploy made).
 import path from "node:path";
-import { nodeDir, vtyshConfigDir } from "../../core/paths.js";
+import { nodeDir, nodeLogDir, vtyshConfigDir } from "../../core/paths.js";
 
 /** The node's complete frr.conf (what vtysh -f loads, what node start loads again). */
 export function confPath(lab: string, node: string): string {
@@ -12,9 +12,17 @@ export function daemonConfPath(lab: string, node: string, daemon: string): strin
   return path.join(nodeDir(lab, node), `${daemon}.conf`);
 }
 
-/** The daemons' log file: in the node directory, which the frr user may write. */
+/**
+ * The daemons' log directory: the only place below the lab's tree the frr user may write
+ * (FRR opens its log after dropping root). Made fresh for frr; root never writes in it, so
+ * whatever frr plants there is never followed.
+ */
+export function logDir(lab: string, node: string): string {
+  return nodeLogDir(lab, node);
+}
+
 export function logPath(lab: string, node: string): string {
-  return path.join(nodeDir(lab, node), "frr.log");
+  return path.join(logDir(lab, node), "frr.log");
 }
 
 /** vtysh's per-pathspace config directory (`--config_dir`), holding an empty vtysh.conf. */

@@ -1,11 +1,12 @@
 // FRR's processes of a node, from its pathspace's pid files (never by name: other FRR
 // instances on the host are not ours), and what they leave behind. Used by inspect
 // (daemonStatus), destroy (processes, cleanup) and node stop/start (node.ts).
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { frrDir } from "../../core/paths.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { isAlive } from "../../util/procs.js";
+import { removeTree } from "../../util/safe-fs.js";
 import type { DaemonStatus, OwnedProcesses } from "../stack.js";
 import { vtyshInside } from "./channel.js";
 
@@ -81,9 +82,25 @@ export async function processes(handle: NodeHandle): Promise<OwnedProcesses> {
   return { pids, leftovers };
 }
 
-/** Removes crash-log directories and the pathspace's run directory (sockets, pid files). */
+/** FRR's crash-log directories are named `<daemon>[-<instance>].<pid>` in /var/tmp/frr. */
+const CRASH_DIR = /^\/var\/tmp\/frr\/[a-z0-9]+(?:-\d+)?\.\d+$/;
+
+/**
+ * Removes crash-log directories (only paths of FRR's own pattern) and the pathspace's run
+ * directory (sockets, pid files). Both live in directories the frr user controls: removed
+ * without following links (safe-fs removeTree).
+ */
+export async function removeCrashDirs(dirs: readonly string[]): Promise<void> {
+  await Promise.all(dirs.filter((d) => CRASH_DIR.test(d)).map((d) => removeTree(d).catch(() => {})));
+}
+
 export async function cleanup(handle: NodeHandle, owned: OwnedProcesses): Promise<void> {
-  await Promise.all(owned.leftovers.map((d) => rm(d, { recursive: true, force: true })));
+  await removeCrashDirs(owned.leftovers);
   // Container nodes too: the runtime binds this directory as the container's /var/run/frr.
-  await rm(frrDir(handle.netns), { recursive: true, force: true });
+  await removeTree(frrDir(handle.netns));
+}
+
+/** The crash-log directories of the node's running daemons (recorded after a start). */
+export async function runningCrashDirs(handle: NodeHandle): Promise<string[]> {
+  return (await processes(handle)).leftovers;
 }

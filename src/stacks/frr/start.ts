@@ -3,16 +3,17 @@
 //   its pathspace (`-N <netns>`), started with argv steps that `deploy --dry-run` prints.
 // - Container nodes: the image's FRR, through the runtime's exec channel (`call` steps),
 //   started by wirelab or, with `init: image`, by the image itself and then configured.
-import { writeFile } from "node:fs/promises";
+
 import type { Lab, NodeModel } from "../../core/model.js";
 import { FRR_BIN, FRR_RUN, frrDir, nodeDir, vtyshConfigDir } from "../../core/paths.js";
 import type { Step } from "../../core/plan.js";
 import type { NodeHandle, PlanContext } from "../../runtimes/runtime.js";
+import { writeFileNoFollow } from "../../util/safe-fs.js";
 import { type PreparedConfig, StackError } from "../stack.js";
 import { vtyshErrors } from "./channel.js";
 import { parseVtyshErrors } from "./check.js";
 import { daemonsFor } from "./daemons.js";
-import { confPath, daemonConfPath, vtyshPathspaceDir } from "./paths.js";
+import { confPath, daemonConfPath, logDir, vtyshPathspaceDir } from "./paths.js";
 import { splitByDaemon } from "./split.js";
 
 export const FRR_USER = "frr";
@@ -58,11 +59,14 @@ function hostFsSteps(lab: Lab, node: NodeModel, content: string, handle: NodeHan
   const ns = handle.netns;
   const conf = confPath(lab.name, node.name);
   const daemons = daemonsFor(node);
+  // Root's files, readable by group frr (configs carry secrets: never world-readable);
+  // frr writes only its fresh pathspace directory (sockets, pid files) and its log directory.
   const prepare: Step[] = [
     { type: "mkdir", path: frrDir(ns), owner: FRR_USER },
-    { type: "mkdir", path: vtyshPathspaceDir(lab.name, ns) },
-    { type: "write", path: `${vtyshPathspaceDir(lab.name, ns)}/vtysh.conf`, content: "" },
-    { type: "write", path: conf, content, owner: FRR_USER },
+    { type: "mkdir", path: logDir(lab.name, node.name), owner: FRR_USER },
+    { type: "mkdir", path: vtyshPathspaceDir(lab.name, ns), mode: 0o755 },
+    { type: "write", path: `${vtyshPathspaceDir(lab.name, ns)}/vtysh.conf`, content: "", mode: 0o644 },
+    { type: "write", path: conf, content, group: FRR_USER },
   ];
   // Intent-only configs: each daemon reads its own part at start, no vtysh process.
   // Raw configs: daemons boot empty and vtysh -f hands each one its lines.
@@ -75,7 +79,7 @@ function hostFsSteps(lab: Lab, node: NodeModel, content: string, handle: NodeHan
           type: "write",
           path: daemonConfPath(lab.name, node.name, d),
           content: parts.get(d) ?? "",
-          owner: FRR_USER,
+          group: FRR_USER,
         }),
       ),
       // zebra first: the other daemons register with it.
@@ -118,12 +122,13 @@ async function runOk(handle: NodeHandle, argv: string[], what: string, timeoutMs
 /** FRR started by wirelab inside a container: daemons booted empty, then `vtysh -f frr.conf`. */
 async function startContainerFrr(lab: Lab, node: NodeModel, conf: string, handle: NodeHandle): Promise<void> {
   const file = confPath(lab.name, node.name);
-  // The runtime binds the node directory into the container at the same path.
-  await writeFile(file, conf, { mode: 0o644 });
-  // The socket directory and the node directory (frr.log) belong to the container's frr user.
+  // The runtime binds the node directory into the container at the same path (read-only);
+  // root inside the container reads this file for vtysh -f, nobody else needs it.
+  await writeFileNoFollow(file, conf, { mode: 0o600, uid: 0, exclusive: true });
+  // The socket directory and the log directory belong to the container's frr user.
   await runOk(
     handle,
-    ["install", "-d", "-o", FRR_USER, "-g", FRR_USER, "-m", "0755", FRR_RUN, nodeDir(lab.name, node.name)],
+    ["install", "-d", "-o", FRR_USER, "-g", FRR_USER, "-m", "0755", FRR_RUN, logDir(lab.name, node.name)],
     `node ${node.name}`,
   );
   for (const d of daemonsFor(node)) {
@@ -150,7 +155,7 @@ async function configureImageFrr(
   handle: NodeHandle,
   signal?: AbortSignal,
 ): Promise<void> {
-  await writeFile(confPath(lab.name, node.name), conf, { mode: 0o644 });
+  await writeFileNoFollow(confPath(lab.name, node.name), conf, { mode: 0o600, uid: 0, exclusive: true });
   const need = daemonsFor(node);
   const deadline = Date.now() + 120_000;
   let last = "";
@@ -209,7 +214,7 @@ function containerSteps(lab: Lab, node: NodeModel, conf: string, handle: NodeHan
         conf.trimEnd(),
         "EOF",
         `# exec API, inside ${name}:`,
-        `#   install -d -o ${FRR_USER} -g ${FRR_USER} -m 0755 ${FRR_RUN} ${nodeDir(lab.name, node.name)}`,
+        `#   install -d -o ${FRR_USER} -g ${FRR_USER} -m 0755 ${FRR_RUN} ${logDir(lab.name, node.name)}`,
         ...daemonsFor(node).map((d) => `#   ${quoteArgv(containerDaemonArgv(node, d))}`),
         `#   vtysh -f ${file}`,
       ],
