@@ -249,8 +249,8 @@ export function reportMarkdown(r: BenchResults, svgName: string): string {
     `Written by \`npm run bench${r.quick ? " -- --quick" : ""}\` (bench/run.ts) on ${r.date.slice(0, 16).replace("T", " ")} UTC; ` +
       "every figure below is from that one run. wirelab is measured against two peers that build the same " +
       "chain of routers (one veth pair and one /30 or /31 per hop, forwarding on): the raw floor, " +
-      "`../shared/bench/raw_chain.sh` (one `ip -batch` per phase, FRR daemons started by a shell loop), and " +
-      "Mininet 2.3, `../shared/bench/mininet_chain.py`. Both peers time themselves inside the script " +
+      "`bench/peers/raw-chain.sh` (one `ip -batch` per phase, FRR daemons started by a shell loop), and " +
+      "Mininet 2.3, `bench/peers/mininet-chain.py`. Both peers time themselves inside the script " +
       "(after the interpreter and Mininet's imports); wirelab's **own time** is counted the same way, " +
       "from the start of its `main()` to its end (bench/wirelab-stats.mjs). The **command line** time adds " +
       "Node's start and module loading (about 0.3–0.5 s here) and is shown beside it. " +

@@ -1,5 +1,5 @@
-// `npm run bench`: wirelab against the raw floor (`ip -batch`, ../shared/bench/raw_chain.sh)
-// and Mininet (../shared/bench/mininet_chain.py) in one run, so that the ratios share the
+// `npm run bench`: wirelab against the raw floor (`ip -batch`, bench/peers/raw-chain.sh)
+// and Mininet (bench/peers/mininet-chain.py) in one run, so that the ratios share the
 // machine's mood. Writes docs/benchmarks.md and docs/benchmarks.svg (a --quick run writes to
 // a temporary directory instead, unless --out is given). Needs root; not part of npm test.
 //

@@ -1,7 +1,7 @@
 #!/bin/sh
 # What `npm run bench` needs besides wirelab's own setup (scripts/setup.sh: FRR, iproute2,
 # npm packages): Debian's `mininet` for the peer baseline (without Open vSwitch, which the
-# chain benchmark does not use), `bc` for raw_chain.sh and `iputils-ping`. Installs only
+# chain benchmark does not use) and `iputils-ping`. Installs only
 # what is missing, so the second run is instant. Root, like the benchmark itself.
 set -eu
 
@@ -9,12 +9,11 @@ die() { echo "bench/setup.sh: $*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (the benchmark builds namespaces and starts FRR)"
 [ -x /usr/lib/frr/zebra ] || die "FRR is not installed: run scripts/setup.sh first"
-[ -f ../shared/bench/raw_chain.sh ] && [ -f ../shared/bench/mininet_chain.py ] ||
-  die "peer scripts missing: expected ../shared/bench/raw_chain.sh and mininet_chain.py beside the repository"
+[ -f bench/peers/raw-chain.sh ] && [ -f bench/peers/mininet-chain.py ] ||
+  die "peer scripts missing: run from the repository's root (bench/peers/)"
 
 missing=""
 command -v mn >/dev/null 2>&1 || missing="$missing mininet"
-command -v bc >/dev/null 2>&1 || missing="$missing bc"
 command -v ping >/dev/null 2>&1 || missing="$missing iputils-ping"
 [ -n "$missing" ] || exit 0
 

@@ -1,6 +1,6 @@
 // The three contenders of `npm run bench`, each driven the way a user would run it:
-// wirelab through its CLI, the raw floor and Mininet through the peer scripts beside the
-// repository (../shared/bench/, run as they are). Every run is cleaned up, also on failure.
+// wirelab through its CLI, the raw floor and Mininet through the peer scripts kept with the
+// project (bench/peers/, written for it). Every run is cleaned up, also on failure.
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -15,7 +15,8 @@ import { run } from "../src/util/exec.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The peer scripts: beside the repository, as CI lays it out. */
-export const PEERS = path.resolve(ROOT, "../shared/bench");
+/** The peer scripts, written for this project and kept with it (bench/peers/). */
+export const PEERS = path.resolve(ROOT, "bench/peers");
 const STATS = path.join(ROOT, "bench/wirelab-stats.mjs");
 
 export interface PeerResult {
@@ -115,13 +116,13 @@ function peerJson(stdout: string, what: string): PeerResult {
     .reverse()
     .find((l) => l.startsWith("{"));
   if (!line) throw new Error(`${what}: no JSON result in its output: ${stdout.slice(-500)}`);
-  // raw_chain.sh's numbers come from bc, which drops the leading zero (".178"): not JSON.
+  // Older peer scripts printed bc's numbers without the leading zero (".178"): not JSON.
   return JSON.parse(line.replace(/([:\s])(-?)\.(\d)/g, "$1$20.$3")) as PeerResult;
 }
 
 /** Runs a peer script as it is (its own interpreter line). */
 export async function peer(tool: "raw" | "mininet", n: number, frr: boolean): Promise<PeerResult> {
-  const script = path.join(PEERS, tool === "raw" ? "raw_chain.sh" : "mininet_chain.py");
+  const script = path.join(PEERS, tool === "raw" ? "raw-chain.sh" : "mininet-chain.py");
   const r = await run(script, [String(n), ...(frr ? ["--frr"] : [])], { timeoutMs: 900_000 });
   if (r.code !== 0) {
     throw new Error(

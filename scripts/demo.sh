@@ -2,8 +2,11 @@
 # The main job in one command: install what is missing, build wirelab, deploy the seed's
 # three-router eBGP network and show it working.
 #
-#   sudo ./scripts/demo.sh [TOPOLOGY]        (default: examples/seed-ebgp.yml)
+#   sudo ./scripts/demo.sh [TOPOLOGY [LAB]]   (default: examples/seed-ebgp.yml, lab seed-demo)
 #
+# The lab is deployed under its own name (LAB, or WIRELAB_DEMO_LAB; default seed-demo), never
+# under the file's: on a shared machine the demo removes only its own earlier run, and
+# refuses to remove a lab of that name deployed from another file.
 # For another topology, WIRELAB_DEMO_NODE (default ops1) and WIRELAB_DEMO_PING (default
 # 192.168.102.2, ops3's address) choose the router to look at and the address it pings.
 # Exits non-zero when any step fails.
@@ -12,6 +15,7 @@ set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 TOPO=${1:-examples/seed-ebgp.yml}
+LAB=${2:-${WIRELAB_DEMO_LAB:-seed-demo}}
 NODE=${WIRELAB_DEMO_NODE:-ops1}
 TARGET=${WIRELAB_DEMO_PING:-192.168.102.2}
 
@@ -34,8 +38,8 @@ bash scripts/setup.sh
   exit 1
 }
 
-header "removing a previous run of $TOPO, if any"
-if ! out=$(wirelab destroy -t "$TOPO" 2>&1); then
+header "removing the demo's previous run (lab $LAB from $TOPO), if any"
+if ! out=$(wirelab destroy -t "$TOPO" --lab "$LAB" 2>&1); then
   if [[ $out == *"not deployed"* || $out == *"nothing to do"* ]]; then
     echo "(not deployed)"
   else
@@ -46,30 +50,30 @@ else
   printf '%s\n' "$out"
 fi
 
-header "wirelab deploy -t $TOPO"
-wirelab deploy -t "$TOPO"
+header "wirelab deploy -t $TOPO --lab $LAB"
+wirelab deploy -t "$TOPO" --lab "$LAB"
 
 # BGP sessions are Established when deploy returns; the routes they carry reach the kernel a
 # moment later. Give them up to 15 s before showing the table and pinging.
 for _ in $(seq 1 30); do
-  if wirelab exec -t "$TOPO" "$NODE" -- ping -c 1 -W 1 "$TARGET" >/dev/null 2>&1; then break; fi
+  if wirelab exec --lab "$LAB" "$NODE" -- ping -c 1 -W 1 "$TARGET" >/dev/null 2>&1; then break; fi
   sleep 0.5
 done
 
 header "$NODE# show ip bgp"
-wirelab exec -t "$TOPO" "$NODE" -- vtysh -c "show ip bgp"
+wirelab exec --lab "$LAB" "$NODE" -- vtysh -c "show ip bgp"
 
 header "$NODE\$ ping -c 3 $TARGET"
-wirelab exec -t "$TOPO" "$NODE" -- ping -c 3 "$TARGET"
+wirelab exec --lab "$LAB" "$NODE" -- ping -c 3 "$TARGET"
 
-header "wirelab inspect -t $TOPO"
-wirelab inspect -t "$TOPO"
+header "wirelab inspect --lab $LAB"
+wirelab inspect --lab "$LAB"
 
 trap - ERR
 WL=./bin/wirelab.js
 printf '\nThe lab is up. Explore it as root from %s (or run "npm link" once to get a "wirelab" command):\n' "$(pwd)"
 printf '  %-68s # %s\n' \
-  "$WL cli -t $TOPO $NODE" "vtysh on $NODE" \
-  "$WL exec -t $TOPO $NODE -- ip -d link" "any command inside a node" \
-  "$WL inspect -t $TOPO" "nodes, cables, peer ifindexes, daemons"
-printf 'Remove it:\n  %s\n' "$WL destroy -t $TOPO"
+  "$WL cli --lab $LAB $NODE" "vtysh on $NODE" \
+  "$WL exec --lab $LAB $NODE -- ip -d link" "any command inside a node" \
+  "$WL inspect --lab $LAB" "nodes, cables, peer ifindexes, daemons"
+printf 'Remove it:\n  %s\n' "$WL destroy --lab $LAB"

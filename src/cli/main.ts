@@ -34,6 +34,7 @@ function program(setCode: (code: number) => void): Command {
     .addOption(topologyOpt())
     .addOption(labOpt())
     .option("--all", "destroy every wirelab lab on this machine")
+    .option("--force", "with -t: destroy the lab even when it was deployed from another file")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/destroy.js")).destroyCommand(flags)));
 

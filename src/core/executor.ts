@@ -118,18 +118,31 @@ export async function executePlan(plan: Plan, opts: ExecuteOptions): Promise<{ n
     let done = 0;
     const total = phase.groups.length;
     opts.onProgress?.({ type: "phase", phase: phase.name, label: phase.label, total });
-    await Promise.all(
+    // On the first failure no new step starts, and the groups already running are waited
+    // for: the rollback must not run while a daemon is still being started (it would
+    // outlive the teardown's look at the lab's processes, in a deleted namespace).
+    let failure: unknown;
+    const results = await Promise.allSettled(
       phase.groups.map((group) =>
         limit(async () => {
           for (const step of group) {
-            checkAbort(opts.signal);
-            await runStep(step);
+            if (failure !== undefined) return;
+            try {
+              checkAbort(opts.signal);
+              await runStep(step);
+            } catch (e) {
+              failure ??= e;
+              throw e;
+            }
           }
           done++;
           opts.onProgress?.({ type: "step", phase: phase.name, done, total });
         }),
       ),
     );
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure !== undefined) throw failure;
+    if (rejected) throw rejected.reason;
     const ms = performance.now() - t0;
     timings.push({ name: phase.name, ms });
     opts.onProgress?.({ type: "phase-done", phase: phase.name, label: phase.label, ms });

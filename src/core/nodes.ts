@@ -5,6 +5,7 @@ import { nodeHandle } from "../runtimes/index.js";
 import type { NodeHandle } from "../runtimes/runtime.js";
 import { stackOf } from "../stacks/index.js";
 import { type RoutingStack, StackError, type StopOptions } from "../stacks/stack.js";
+import { noSuchNode } from "../topology/endpoints.js";
 import { listNetns } from "../util/ip.js";
 import { rememberStarted } from "./lifecycle/deploy.js";
 import type { LabState, NodeState } from "./state.js";
@@ -35,7 +36,11 @@ function routerOf(state: LabState, name: string): Router {
   const model = state.model.nodes.find((n) => n.name === name);
   if (!rec || !model) {
     throw new NodeError(
-      `lab '${state.name}' has no node '${name}' (nodes: ${state.nodes.map((n) => n.name).join(", ")})`,
+      noSuchNode(
+        state.name,
+        state.nodes.map((n) => n.name),
+        name,
+      ),
     );
   }
   const stack = stackOf(model);

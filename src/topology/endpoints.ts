@@ -10,6 +10,11 @@ export function splitEndpoint(text: string): { node: string; port?: string } {
   return i < 0 ? { node: text } : { node: text.slice(0, i), port: text.slice(i + 1) };
 }
 
+/** "lab 'x' has no node 'r4'" with a "did you mean" and the nodes there are (commands). */
+export function noSuchNode(lab: string, names: readonly string[], name: string): string {
+  return `lab '${lab}' has no node '${name}'${didYouMean(name, names)} (nodes: ${names.join(", ")})`;
+}
+
 export function nodeOrError(lab: Lab, name: string): NodeModel | string {
   const node = lab.nodes.find((n) => n.name === name);
   if (node) return node;

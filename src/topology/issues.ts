@@ -126,6 +126,18 @@ function distance(a: string, b: string): number {
   return d[b.length] ?? 0;
 }
 
+/** Fields of a check itself (beside its type key), which users put inside the type's settings. */
+const CHECK_FIELDS = new Set(["name", "timeout"]);
+
+/** Where a known field goes when written in the wrong object. */
+function misplaced(key: string, path: readonly (string | number)[]): string {
+  if ((path[0] === "checks" || path[0] === "scenarios") && CHECK_FIELDS.has(key) && path.length >= 3) {
+    const type = String(path[path.length - 1]);
+    return ` here: '${key}' belongs to the check itself, one level up, beside '${type}:'`;
+  }
+  return ` here: '${key}' is a field of another part of the topology (see docs/topology.md)`;
+}
+
 export function didYouMean(word: string, candidates: readonly string[]): string {
   let best: string | undefined;
   let bestD = Number.POSITIVE_INFINITY;
@@ -202,8 +214,9 @@ function explain(issue: Issue, base: Path, root: unknown): Found {
     case "unrecognized_keys": {
       const key = issue.keys[0] ?? "";
       const at = [...path, key];
-      const hint = didYouMean(key, KNOWN_FIELDS);
       const where = describePath(path);
+      // A field the format knows, in the wrong place: say where it goes, not "did you mean" itself.
+      const hint = KNOWN_FIELDS.includes(key) ? misplaced(key, path) : didYouMean(key, KNOWN_FIELDS);
       const text = where ? `${where}: unknown field ${q(key)}${hint}` : `unknown top-level field ${q(key)}${hint}`;
       return { path: at, part: "key", message: text };
     }

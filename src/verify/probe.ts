@@ -3,7 +3,7 @@
 // whether the check holds, what it expects and what it saw.
 import { nodeExecArgv } from "../core/exec.js";
 import type { CheckSpec, Lab, NodeModel } from "../core/model.js";
-import type { BgpPath, BgpPeer } from "../intents/bgp/state.js";
+import { type BgpPath, type BgpPeer, describeAsPath } from "../intents/bgp/state.js";
 import { nodeHandle } from "../runtimes/index.js";
 import type { NodeHandle } from "../runtimes/runtime.js";
 import { stackOf } from "../stacks/index.js";
@@ -130,7 +130,7 @@ async function probeSessions(lab: Lab, s: Spec<"bgp-session">): Promise<Observat
 
 function describePath(p: BgpPath): string {
   const hops = p.nexthops.map((n) => n.ip).filter((ip) => ip && ip !== "0.0.0.0" && ip !== "::");
-  return `AS path ${p.aspath === "" ? "(local)" : p.aspath}${hops.length ? ` via ${hops.join(", ")}` : ""}`;
+  return `AS path ${describeAsPath(p)}${hops.length ? ` via ${hops.join(", ")}` : ""}`;
 }
 
 async function probeBgpRoute(lab: Lab, s: Spec<"bgp-route">): Promise<Observation> {

@@ -2,7 +2,7 @@
 // a node's interfaces (kernel), routes (its stack's RIB, or the kernel's) and BGP table; a
 // cable's counters and queueing disciplines.
 import type { LabState } from "../core/state.js";
-import type { BgpPath, BgpPeer } from "../intents/bgp/state.js";
+import { type BgpPath, type BgpPeer, describeAsPath } from "../intents/bgp/state.js";
 import { nodeHandle } from "../runtimes/index.js";
 import { stackOf } from "../stacks/index.js";
 import type { RibRoute } from "../stacks/stack.js";
@@ -83,7 +83,7 @@ function bgpRows(table: Record<string, BgpPath[]>, owners: Map<string, string>):
     paths.map((p) => ({
       prefix,
       best: p.bestpath,
-      aspath: p.aspath || "(local)",
+      aspath: describeAsPath(p),
       nexthop: p.nexthops.map((n) => n.ip).join(", "),
       from: p.peerId && p.peerId !== "(unspec)" ? (owners.get(p.peerId) ?? p.peerId) : undefined,
     })),

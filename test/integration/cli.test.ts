@@ -21,6 +21,7 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
   after(async () => {
     await wirelab(["destroy", "--lab", "clijson"]);
     await wirelab(["destroy", "--lab", "badfrr"]);
+    await wirelab(["destroy", "--lab", "cliown"]);
   });
 
   test("every malformed topology gives one line with file:line:col, exit 2, and creates nothing", async () => {
@@ -100,6 +101,25 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
     const x = await wirelab(["destroy", "--lab", "clijson"]);
     assert.equal(x.code, 0, x.stderr);
     assert.deepEqual(await waitNoLeftovers("clijson"), []);
+  });
+
+  test("a lab deployed from one file is not destroyed or redeployed through another", async () => {
+    const other = path.join(EXAMPLES, "seed-ebgp-raw.yml");
+    const d = await wirelab(["deploy", "-t", SEED, "--lab", "cliown", "--no-wait"]);
+    assert.equal(d.code, 0, d.stderr);
+    try {
+      const x = await wirelab(["destroy", "-t", other, "--lab", "cliown"]);
+      assert.equal(x.code, 2, x.stderr);
+      assert.ok(x.stderr.includes(SEED) && x.stderr.includes(other), x.stderr);
+      const y = await wirelab(["deploy", "-t", other, "--lab", "cliown"]);
+      assert.notEqual(y.code, 0);
+      assert.ok(y.stderr.includes(SEED) && y.stderr.includes(other), y.stderr);
+      assert.ok((await namespaces()).includes("wl_cliown_ops1"), "the lab is untouched");
+    } finally {
+      const z = await wirelab(["destroy", "-t", SEED, "--lab", "cliown"]);
+      assert.equal(z.code, 0, z.stderr);
+    }
+    assert.deepEqual(await waitNoLeftovers("cliown"), []);
   });
 
   test("unknown node in exec is a clear error", async () => {

@@ -4,6 +4,7 @@ import { nsName } from "../../core/paths.js";
 import { renderPlan } from "../../core/plan.js";
 import { progressPrinter, seconds, table } from "../output.js";
 import { loadLab } from "../resolve.js";
+import { deploySummary } from "./deploy-summary.js";
 import { renderReport, verifyDeployed } from "./verify.js";
 
 export interface DeployFlags {
@@ -50,17 +51,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(verifiedJson ? { ...result, verify: verifiedJson } : result, null, 2)}\n`);
     } else {
-      const rows = lab.nodes.map((n) => [
-        n.name,
-        n.runtime.name === "netns" ? n.kind : `${n.kind} (${n.runtime.name})`,
-        nsName(lab.name, n.name),
-        n.ports
-          .filter((p) => p.peer)
-          .map((p) => `${p.name}→${p.peer?.node}:${p.peer?.port}`)
-          .join(" "),
-        n.intents.bgp ? `AS${n.intents.bgp.asn}` : "",
-      ]);
-      process.stdout.write(`${table(["node", "kind", "namespace", "cables", "bgp"], rows)}\n`);
+      process.stdout.write(`${deploySummary(lab, process.stdout.columns || 120)}\n`);
       const bgp = result.bgp;
       if (bgp && bgp.total > 0) {
         process.stdout.write(

@@ -1,13 +1,16 @@
+import path from "node:path";
 import { destroyLab } from "../../core/lifecycle/destroy.js";
 import { listLabs, readState } from "../../core/state.js";
 import { seconds } from "../output.js";
-import { labStateOrName } from "../resolve.js";
+import { labStateOrName, UsageError } from "../resolve.js";
 
 export interface DestroyFlags {
   topology?: string;
   lab?: string;
   all?: boolean;
   json?: boolean;
+  /** Destroy even when the lab was deployed from another file than -t names. */
+  force?: boolean;
 }
 
 /** Objects a runtime still holds for a lab without state (containers, by the lab's label). */
@@ -36,6 +39,13 @@ export async function destroyCommand(flags: DestroyFlags): Promise<number> {
       }
       if (!flags.all && !flags.json) process.stderr.write(`no lab named '${name}' is deployed; nothing to do\n`);
       continue;
+    }
+    // -t FILE names a file: a lab of the same name deployed from another file is someone
+    // else's (a shared machine, a demo): refuse rather than remove it.
+    if (flags.topology && !flags.force && state.file && state.file !== path.resolve(flags.topology)) {
+      throw new UsageError(
+        `lab '${name}' was deployed from ${state.file}, not from ${path.resolve(flags.topology)}; not destroying it (use --lab ${name} --force if it is yours)`,
+      );
     }
     const r = await destroyLab(state, {
       onWait: (op) => process.stderr.write(`  waiting: lab '${name}' is busy (${op})…\n`),

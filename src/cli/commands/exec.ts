@@ -4,6 +4,7 @@ import type { NodeModel } from "../../core/model.js";
 import type { LabState } from "../../core/state.js";
 import { nodeHandle } from "../../runtimes/index.js";
 import { stackOf } from "../../stacks/index.js";
+import { noSuchNode } from "../../topology/endpoints.js";
 import { labState, UsageError } from "../resolve.js";
 
 export interface NodeFlags {
@@ -15,7 +16,11 @@ export function nodeOf(state: LabState, name: string): NodeModel {
   const node = state.model.nodes.find((n) => n.name === name);
   if (!node) {
     throw new UsageError(
-      `lab '${state.name}' has no node '${name}' (nodes: ${state.model.nodes.map((n) => n.name).join(", ")})`,
+      noSuchNode(
+        state.name,
+        state.model.nodes.map((n) => n.name),
+        name,
+      ),
     );
   }
   return node;

@@ -14,6 +14,11 @@ export interface VerifyFlags {
   junit?: string;
 }
 
+/** A scenario's fault as progress: applied as asked is no failure (no ✗), undone is done. */
+export function faultLine(phase: "apply" | "revert", description: string): string {
+  return phase === "apply" ? `→ fault applied: ${description}` : `✓ fault undone: ${description}`;
+}
+
 /** Live progress on stderr: one line per fault, a counter per suite on a terminal. */
 export function verifyProgress(quiet: boolean): (p: VerifyProgress) => void {
   const tty = process.stderr.isTTY;
@@ -22,7 +27,7 @@ export function verifyProgress(quiet: boolean): (p: VerifyProgress) => void {
   };
   return (p) => {
     if (p.type === "fault") {
-      write(`${tty ? "\r\x1b[K" : ""}  ${p.phase === "apply" ? "✗ fault:" : "✓ undone:"} ${p.fault.description}\n`);
+      write(`${tty ? "\r\x1b[K" : ""}  ${faultLine(p.phase, p.fault.description)}\n`);
     } else if (p.type === "suite" && tty) {
       write(`\r\x1b[K  ${p.suite}: 0/${p.total} checks done`);
     } else if (p.type === "check" && tty) {

@@ -94,6 +94,11 @@ async function preflight(lab: Lab): Promise<void> {
     throw new DeployError(e.message);
   });
   const existing = await readState(lab.name);
+  if (existing?.file && lab.file && existing.file !== lab.file) {
+    throw new DeployError(
+      `lab '${lab.name}' is already deployed from another file, ${existing.file} (this one is ${lab.file}); give this deploy another name with --lab NAME, or destroy that lab first`,
+    );
+  }
   if (existing) {
     throw new DeployError(
       `lab '${lab.name}' is already deployed (state ${stateFile(lab.name)}, ${existing.phase}); run 'wirelab destroy --lab ${lab.name}' first`,

@@ -60,3 +60,13 @@ export interface BgpPath {
   locPrf?: number;
   nexthops: BgpNexthop[];
 }
+
+/**
+ * A path's AS path for people. An empty AS path means "originated here" only when no peer
+ * sent it: a route learned over iBGP inside one AS also has an empty AS path.
+ */
+export function describeAsPath(p: Pick<BgpPath, "aspath" | "peerId" | "pathFrom">): string {
+  if (p.aspath !== "") return p.aspath;
+  const peer = p.peerId && p.peerId !== "(unspec)" && p.peerId !== "0.0.0.0" ? p.peerId : undefined;
+  return peer ? `(empty: iBGP, from ${peer})` : "(local)";
+}
