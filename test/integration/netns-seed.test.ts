@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, describe, test } from "node:test";
+import { nodeExecArgv } from "../../src/core/exec.js";
 import { inspectLab } from "../../src/core/inspect.js";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
@@ -61,6 +62,17 @@ for (const [file, name] of [
 
     test("ops1 pings ops3 (192.168.102.2) across ops2 with TTL 63", async () => {
       assert.equal(await pingTtl(name, "ops1", "192.168.102.2"), 63);
+    });
+
+    test("vtysh run through a shell inside a node reaches that node's FRR", async () => {
+      const state = await readState(name);
+      const ops2 = state?.model.nodes.find((n) => n.name === "ops2");
+      assert.ok(ops2);
+      const [cmd, ...args] = nodeExecArgv(name, ops2, ["sh", "-c", "vtysh -c 'show bgp summary json'"]);
+      const r = await run(cmd as string, args);
+      assert.equal(r.code, 0, r.stderr);
+      const peers = Object.keys(JSON.parse(r.stdout).ipv4Unicast?.peers ?? {}).sort();
+      assert.deepEqual(peers, ["192.168.101.1", "192.168.102.2"], "ops2's own two neighbors");
     });
 
     test("each node has its own hostname", async () => {

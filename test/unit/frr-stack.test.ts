@@ -89,6 +89,8 @@ describe("start steps reproduce the routing phase of the golden dry runs", () =>
         "mkdir /run/wirelab/labs/seed-ebgp/vtysh/wl_seed-ebgp_ops1",
         "write /run/wirelab/labs/seed-ebgp/vtysh/wl_seed-ebgp_ops1/vtysh.conf",
         "write /run/wirelab/labs/seed-ebgp/nodes/ops1/frr.conf",
+        "mkdir /run/wirelab/labs/seed-ebgp/nodes/ops1/bin",
+        "write /run/wirelab/labs/seed-ebgp/nodes/ops1/bin/vtysh",
         "write /run/wirelab/labs/seed-ebgp/nodes/ops1/zebra.conf",
         "write /run/wirelab/labs/seed-ebgp/nodes/ops1/staticd.conf",
         "write /run/wirelab/labs/seed-ebgp/nodes/ops1/bgpd.conf",
@@ -105,7 +107,7 @@ describe("start steps reproduce the routing phase of the golden dry runs", () =>
         .map((s) =>
           "owner" in s && s.owner ? `owner ${s.owner}` : "group" in s && s.group ? `group ${s.group}` : "root",
         ),
-      ["owner frr", "owner frr", "root", "root", "group frr", "group frr", "group frr", "group frr"],
+      ["owner frr", "owner frr", "root", "root", "group frr", "root", "root", "group frr", "group frr", "group frr"],
     );
   });
 });
@@ -148,7 +150,11 @@ links:
       "show ip bgp",
     ]);
     assert.deepEqual(frr.execCommand?.(h1, ["vtysh", "-N", "other"]), ["vtysh", "-N", "other"]);
-    assert.deepEqual(frr.execCommand?.(h1, ["ip", "route"]), ["ip", "route"]);
+    // Anything else finds the node's vtysh wrapper first on PATH (sh -c "vtysh …" works).
+    const other = frr.execCommand?.(h1, ["sh", "-c", "vtysh -c 'show ip bgp'"]) ?? [];
+    assert.equal(other[0], "env");
+    assert.match(other[1] ?? "", /^PATH=\/run\/wirelab\/labs\/mixed\/nodes\/r1\/bin:/);
+    assert.deepEqual(other.slice(2), ["sh", "-c", "vtysh -c 'show ip bgp'"]);
     assert.deepEqual(frr.execCommand?.(h2, cmd), cmd);
     assert.deepEqual(frr.cliArgv(h1), ["vtysh", "-N", "wl_mixed_r1", "--config_dir", "/run/wirelab/labs/mixed/vtysh"]);
     assert.deepEqual(frr.cliArgv(h2), ["vtysh"]);

@@ -29,3 +29,12 @@ export function logPath(lab: string, node: string): string {
 export function vtyshPathspaceDir(lab: string, pathspace: string): string {
   return path.join(vtyshConfigDir(lab), pathspace);
 }
+
+/**
+ * A directory put first on PATH for commands run in the node (`wirelab exec`), holding a
+ * `vtysh` that reaches the node's own FRR: scripts and shells (`sh -c "vtysh -c …"`) then
+ * work as they would on a router.
+ */
+export function binDir(lab: string, node: string): string {
+  return path.join(nodeDir(lab, node), "bin");
+}

@@ -12,8 +12,9 @@ import { writeFileNoFollow } from "../../util/safe-fs.js";
 import { type PreparedConfig, StackError } from "../stack.js";
 import { vtyshErrors } from "./channel.js";
 import { parseVtyshErrors } from "./check.js";
+import { vtyshWrapper } from "./cli.js";
 import { daemonsFor } from "./daemons.js";
-import { confPath, daemonConfPath, logDir, vtyshPathspaceDir } from "./paths.js";
+import { binDir, confPath, daemonConfPath, logDir, vtyshPathspaceDir } from "./paths.js";
 import { splitByDaemon } from "./split.js";
 
 export const FRR_USER = "frr";
@@ -67,6 +68,9 @@ function hostFsSteps(lab: Lab, node: NodeModel, content: string, handle: NodeHan
     { type: "mkdir", path: vtyshPathspaceDir(lab.name, ns), mode: 0o755 },
     { type: "write", path: `${vtyshPathspaceDir(lab.name, ns)}/vtysh.conf`, content: "", mode: 0o644 },
     { type: "write", path: conf, content, group: FRR_USER },
+    // vtysh for `wirelab exec NODE -- sh -c "vtysh …"` (cli.ts).
+    { type: "mkdir", path: binDir(lab.name, node.name), mode: 0o755 },
+    { type: "write", path: `${binDir(lab.name, node.name)}/vtysh`, content: vtyshWrapper(handle), mode: 0o755 },
   ];
   // Intent-only configs: each daemon reads its own part at start, no vtysh process.
   // Raw configs: daemons boot empty and vtysh -f hands each one its lines.
