@@ -32,6 +32,14 @@ export interface PortModel {
   link?: number;
   /** The port at the other end of the cable. */
   peer?: PortRef;
+  /** A port with no cable (`stub: true`): addresses, up, nobody at the other end (links/stub.ts). */
+  stub?: boolean;
+  /** Administratively down from the start (`shutdown: true`). */
+  shutdown?: boolean;
+  /** The port's bandwidth for routing protocols' metrics, kbit/s (`bandwidth:`). */
+  bandwidthKbps?: number;
+  /** Send IPv6 router advertisements on this port (`ipv6: { ra: true }`). */
+  ra?: boolean;
 }
 
 /**

@@ -1,8 +1,16 @@
 // The link-type registry: one file per link type, one line here to add one. Order is the
 // order their lines appear in a node's setup.
+
+import type { Lab } from "../core/model.js";
 import { bridge } from "./bridge.js";
 import { impairments } from "./impair.js";
 import type { LinkType } from "./link.js";
+import { stub } from "./stub.js";
 import { veth } from "./veth.js";
 
-export const LINK_TYPES: LinkType[] = [veth, bridge, impairments];
+export const LINK_TYPES: LinkType[] = [veth, stub, bridge, impairments];
+
+/** Every namespace the lab's link types make beyond the nodes' (derived from the model). */
+export function linkNamespaces(lab: Lab): string[] {
+  return LINK_TYPES.flatMap((t) => t.namespaces?.(lab) ?? []);
+}

@@ -44,6 +44,24 @@ const interfaceSettings = z
     ip: addressList.optional(),
     mtu: z.number().int().min(68).max(65535).optional().describe("Interface MTU in bytes"),
     description: z.string().optional().describe("Free text shown by inspect"),
+    stub: z
+      .boolean()
+      .optional()
+      .describe("A port with addresses and no cable (a stub network); without it an uncabled port is an error"),
+    shutdown: z.boolean().optional().describe("Administratively down from the start"),
+    bandwidth: z
+      .union([z.number().int().positive(), z.string()])
+      .optional()
+      .describe("Bandwidth for routing metrics: kbit/s, or with a unit (100mbit, 10gbit)"),
+    ipv6: z
+      .object({
+        ra: z
+          .boolean()
+          .optional()
+          .describe("Send router advertisements (hosts on the port get a default route and SLAAC addresses)"),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

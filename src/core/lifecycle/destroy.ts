@@ -1,6 +1,7 @@
 // Tears a lab down from its recorded state: processes first (by namespace and pid file),
 // then namespaces (which take their veths and bridges with them), then files.
 import { readFile } from "node:fs/promises";
+import { linkNamespaces } from "../../links/index.js";
 import { nodeHandle, runtimeOf } from "../../runtimes/index.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { stackOf } from "../../stacks/index.js";
@@ -61,7 +62,8 @@ function labNodes(state: LabState): { node: NodeModel; rec: LabState["nodes"][nu
 export async function teardownLab(state: LabState): Promise<DestroyReport> {
   const t0 = performance.now();
   const nodes = labNodes(state);
-  const namespaces = nodes.map((n) => n.handle.netns);
+  // The nodes' namespaces and the link types' own (stub holders), all derived from names.
+  const namespaces = [...nodes.map((n) => n.handle.netns), ...linkNamespaces(state.model)];
 
   // 0. The runtimes' own objects (containers and networks, by label).
   let containers: number | undefined;

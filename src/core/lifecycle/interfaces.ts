@@ -26,7 +26,7 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   for (const a of node.loopback) lines.push(addrLine(a, "lo"));
   for (const t of LINK_TYPES) lines.push(...(t.nodeLines?.(lab, node) ?? []));
   for (const p of node.ports) {
-    if (p.link === undefined) continue;
+    if (p.link === undefined && !p.stub) continue;
     if (p.name !== p.ifname) {
       // The user's name (e.g. Ethernet1/1) stays visible on the kernel interface.
       if (isBatchSafe(p.name)) lines.push(`link set dev ${p.ifname} alias ${p.name}`);
@@ -35,7 +35,8 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
     if (p.mtu) lines.push(`link set dev ${p.ifname} mtu ${p.mtu}`);
     for (const t of LINK_TYPES) lines.push(...(t.portLines?.(lab, node, p.ifname) ?? []));
     for (const a of p.addresses) lines.push(addrLine(a, p.ifname));
-    lines.push(`link set dev ${p.ifname} up`);
+    // shutdown: configured, but administratively down, as on a router.
+    if (!p.shutdown) lines.push(`link set dev ${p.ifname} up`);
   }
   // A node without a routing stack (a Linux host) gets its static routes from the kernel.
   if (!stackOf(node)) {

@@ -1,7 +1,7 @@
 // Puts a lab's plan together from the seams: each runtime's sandbox steps for its nodes,
 // each link type's cables, every node's interfaces, each stack's start steps. The one place
 // the phases are filled; deploy runs the result and `deploy --dry-run` prints it.
-import { LINK_TYPES } from "../../links/index.js";
+import { LINK_TYPES, linkNamespaces } from "../../links/index.js";
 import { RUNTIMES, runtimeOf } from "../../runtimes/index.js";
 import type { PlanContext, Runtime } from "../../runtimes/runtime.js";
 import { stackOf } from "../../stacks/index.js";
@@ -44,6 +44,8 @@ export function buildLabPlan(lab: Lab, configs: ReadonlyMap<string, PreparedConf
   const parts = runtimes.map(([rt, nodes]) => rt.plan(lab, nodes, ctx));
 
   for (const part of parts) add("namespaces", part.namespaces);
+  const extra = linkNamespaces(lab);
+  if (extra.length) add("namespaces", [[{ type: "ip", lines: extra.map((ns) => `netns add ${ns}`) }]]);
   // One mount above all of the lab's per-node bind mounts: destroy detaches them in one go.
   add("namespaces", [
     [

@@ -13,6 +13,8 @@
 // - No `service integrated-vtysh-config`: it is a vtysh.conf setting; daemons reject it
 //   ("No such command") and wirelab writes frr.conf itself, never `write memory`.
 // - Interface addresses are not configured here: the runtime sets them with iproute2.
+
+import ipaddr from "ipaddr.js";
 import type { IntentModels, NodeModel } from "../../core/model.js";
 import { daemonsFor, neededDaemons } from "./daemons.js";
 import { frrOptions } from "./options.js";
@@ -125,15 +127,33 @@ export function prepareRawConfig(node: NodeModel): PreparedRaw {
   return { lines, changes };
 }
 
+/** The network of an interface address (2001:db8:1::1/64 → 2001:db8:1::/64). */
+function prefixOf(cidr: string): string {
+  const [addr, len] = cidr.split("/");
+  const net = ipaddr.IPv6.networkAddressFromCIDR(`${addr}/${len}`);
+  return `${net.toString()}/${len}`;
+}
+
 function renderIntent(node: NodeModel): Line[] {
   const out: Line[] = [];
   const push = (text: string) => out.push({ text, origin: { kind: "intent" } });
 
-  // Port descriptions belong to the ports, not to an intent: every FRR node gets them.
+  // Port settings belong to the ports, not to an intent: every FRR node gets them.
   for (const p of node.ports) {
-    if (!p.description) continue;
+    const v6 = p.addresses.filter((a) => a.includes(":"));
+    const lines = [
+      ...(p.description ? [` description ${oneLine(p.description)}`] : []),
+      // In kbit/s, what OSPF and IS-IS derive metrics from (reference bandwidth / this).
+      ...(p.bandwidthKbps !== undefined ? [` bandwidth ${p.bandwidthKbps}`] : []),
+      // Router advertisements: hosts on the port learn a default route, and SLAAC addresses
+      // from each IPv6 prefix of the port (zebra sends what is configured, nothing by itself).
+      ...(p.ra
+        ? [" no ipv6 nd suppress-ra", " ipv6 nd ra-interval 10", ...v6.map((a) => ` ipv6 nd prefix ${prefixOf(a)}`)]
+        : []),
+    ];
+    if (!lines.length) continue;
     push(`interface ${p.ifname}`);
-    push(` description ${oneLine(p.description)}`);
+    for (const l of lines) push(l);
     push("!");
   }
   for (const r of RENDERERS) {

@@ -26,6 +26,10 @@ export interface PortDraft {
   addrs: Addr[];
   mtu?: number;
   description?: string;
+  stub?: boolean;
+  shutdown?: boolean;
+  bandwidthKbps?: number;
+  ra?: boolean;
   link?: number;
   peer?: { node: string; port: string };
   /** Where the port was first named (interfaces key or link endpoint). */

@@ -130,10 +130,17 @@ export function cable(ctx: ResolveContext): void {
   }
   for (const node of ctx.nodes.values()) {
     for (const port of node.ports) {
-      if (port.link === undefined) {
+      if (port.link === undefined && !port.stub) {
         ctx.fail(
           port.at,
-          `port ${q(port.name)} of node ${q(node.name)} is not cabled: no link uses ${node.name}:${port.name}`,
+          `port ${q(port.name)} of node ${q(node.name)} is not cabled: no link uses ${node.name}:${port.name} (a port with no cable on purpose: stub: true)`,
+          port.atPart,
+        );
+      }
+      if (port.link !== undefined && port.stub) {
+        ctx.fail(
+          port.at,
+          `port ${q(port.name)} of node ${q(node.name)} is a stub (no cable) but link #${port.link + 1} uses it`,
           port.atPart,
         );
       }

@@ -88,6 +88,19 @@ export function readNode(ctx: ResolveContext, name: string): void {
     };
     if (settings.mtu !== undefined) p.mtu = settings.mtu;
     if (settings.description !== undefined) p.description = settings.description;
+    if (settings.stub) p.stub = true;
+    if (settings.shutdown) p.shutdown = true;
+    if (settings.bandwidth !== undefined) {
+      const kbps = bandwidthKbps(settings.bandwidth);
+      if (kbps === undefined) {
+        ctx.fail(
+          [...ipath, "bandwidth"],
+          `invalid bandwidth ${q(String(settings.bandwidth))} for ${name}:${port}: kbit/s, or a number with kbit, mbit or gbit`,
+        );
+      }
+      p.bandwidthKbps = kbps;
+    }
+    if (settings.ipv6?.ra) p.ra = true;
     node.ports.push(p);
     node.portsByName.set(port, p);
   }
@@ -226,10 +239,24 @@ function refuseBoth(ctx: ResolveContext, node: NodeDraft, m: IntentModule, loade
   }
 }
 
+/** `bandwidth:` in kbit/s: a bare number is kbit/s (FRR's unit), or 100mbit, 10gbit, 512kbit. */
+function bandwidthKbps(v: number | string): number | undefined {
+  if (typeof v === "number") return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(k|m|g)?bit$/i.exec(v.trim());
+  if (!m) return /^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined;
+  const scale = { k: 1, m: 1000, g: 1_000_000 }[(m[2] ?? "k").toLowerCase() as "k" | "m" | "g"];
+  const kbps = Math.round(Number(m[1]) * scale);
+  return kbps > 0 ? kbps : undefined;
+}
+
 function portModel(p: PortDraft): PortModel {
   const m: PortModel = { node: p.node, name: p.name, ifname: p.ifname, addresses: p.addrs.map((a) => a.cidr.text) };
   if (p.mtu !== undefined) m.mtu = p.mtu;
   if (p.description !== undefined) m.description = p.description;
+  if (p.stub) m.stub = true;
+  if (p.shutdown) m.shutdown = true;
+  if (p.bandwidthKbps !== undefined) m.bandwidthKbps = p.bandwidthKbps;
+  if (p.ra) m.ra = true;
   if (p.link !== undefined) m.link = p.link;
   if (p.peer) m.peer = { ...p.peer };
   return m;
