@@ -72,6 +72,16 @@ function program(setCode: (code: number) => void): Command {
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/save.js")).saveCommand(flags)));
 
+  p.command("config")
+    .description("push a configuration snippet (vtysh syntax for FRR) into a running node")
+    .argument("<node>", "the node")
+    .argument("<file>", "the snippet file")
+    .addOption(topologyOpt())
+    .addOption(labOpt())
+    .action(async (node: string, file: string, flags) =>
+      setCode(await (await import("./commands/config.js")).configCommand(node, file, flags)),
+    );
+
   p.command("graph")
     .description("live web view of a lab (cabling and routing); or --export/--format a static view")
     .addOption(topologyOpt())

@@ -57,6 +57,8 @@ export interface StackModel {
   name: string;
   /** Raw configuration text in the stack's own syntax, as the user wrote it. */
   config?: string;
+  /** The file `config` was read from (`startup-config:`), for error messages. */
+  configFile?: string;
   /** The stack's options (FRR: profile, daemons, …), merged from defaults; owned by the stack. */
   options: Record<string, unknown>;
 }

@@ -134,6 +134,8 @@ export interface RoutingStack {
   stop(handle: NodeHandle, daemons: string[], opts?: StopOptions): Promise<string[]>;
   /** Starts the daemons that are not running and loads the config; returns those started, [] when all ran. */
   start(handle: NodeHandle, daemons: string[]): Promise<string[]>;
+  /** Pushes a snippet of the stack's configuration into the running node (`wirelab config`). */
+  applyConfig?(handle: NodeHandle, text: string): Promise<void>;
   /** The running configuration, loadable again (`wirelab save`). */
   runningConfig(handle: NodeHandle): Promise<string>;
   /**

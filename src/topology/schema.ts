@@ -73,6 +73,12 @@ export const nodeSchema = z
       .optional()
       .describe("Per-port settings keyed by the port name you use in links (also `lo` for loopback addresses)"),
     ...staticNodeSchema,
+    "startup-config": z
+      .string()
+      .optional()
+      .describe(
+        "The routing stack's configuration from a file (FRR: an frr.conf, as `wirelab save` writes), relative to the topology file",
+      ),
     forwarding: z.boolean().optional().describe("IP forwarding; on for frr nodes, off for linux hosts unless set"),
     ...bgpNodeSchema,
     ...frrNodeSchema,

@@ -139,7 +139,10 @@ export function formatConfigError(node: NodeModel | string, err: FrrConfigError,
   const name = typeof node === "string" ? node : node.name;
   const cfg =
     err.configLine ?? (typeof node === "string" || err.line === 0 ? undefined : configLineOf(node, err.line, err.text));
-  const where = err.line > 0 ? ` frr.conf line ${err.line}${cfg !== undefined ? ` (config line ${cfg})` : ""}:` : "";
+  // A config read from a startup-config file: its own line in that file.
+  const origin = typeof node === "string" ? undefined : node.stack?.configFile;
+  const source = origin ? `${origin} line` : "config line";
+  const where = err.line > 0 ? ` frr.conf line ${err.line}${cfg !== undefined ? ` (${source} ${cfg})` : ""}:` : "";
   const what = err.text ? `${err.message}: ${err.text}` : err.message;
   return `${file ? `${file}: ` : ""}${name}:${where} ${what}`;
 }

@@ -49,6 +49,8 @@ export interface NodeDraft {
   /** Bridges: the segment subnets. */
   subnets: Cidr[];
   subnetPaths: Path[];
+  /** Where the stack's raw config came from when read from `startup-config:` (absolute). */
+  configFile?: string;
 }
 
 export interface EndDraft {

@@ -1,6 +1,9 @@
 // Nodes: name, kind (its role decides which keys apply), interfaces and loopback addresses,
 // bridge subnets; and, once the network is resolved, each node's model with its intents
 // (src/intents/) and its routing stack's options (src/stacks/<name>/options.ts).
+
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, resolve as resolvePath, sep } from "node:path";
 import type { IntentModels, NodeModel, PortModel, StackModel } from "../../core/model.js";
 import { INTENTS, type IntentModule, type IntentName } from "../../intents/index.js";
 import { ALL_KINDS, type Kind, kindOf } from "../../kinds/index.js";
@@ -38,10 +41,12 @@ export function readNode(ctx: ResolveContext, name: string): void {
   if (kind.role === "bridge" && raw.forwarding === true) {
     ctx.fail([...path, "forwarding"], `bridge ${q(name)} switches frames and cannot forward IP; remove 'forwarding'`);
   }
+  const startup = startupConfig(ctx, name, kind, raw, path);
   const node: NodeDraft = {
     name,
     kind,
-    input: raw,
+    // A startup-config file is the node's raw config from then on, as if written inline.
+    input: startup ? { ...raw, config: startup.text } : raw,
     path,
     ports: [],
     portsByName: new Map(),
@@ -49,6 +54,7 @@ export function readNode(ctx: ResolveContext, name: string): void {
     subnets: [],
     subnetPaths: [],
   };
+  if (startup) node.configFile = startup.file;
   ctx.nodes.set(name, node);
 
   if (raw.subnet !== undefined) {
@@ -207,6 +213,7 @@ export function nodeModel(ctx: ResolveContext, node: NodeDraft): NodeModel {
     };
     // `config` is the stack's raw text in its own syntax, whichever the stack.
     if (raw.config !== undefined) stack.config = raw.config;
+    if (node.configFile) stack.configFile = node.configFile;
     model.stack = stack;
   }
   return model;
@@ -236,6 +243,59 @@ function refuseBoth(ctx: ResolveContext, node: NodeDraft, m: IntentModule, loade
       `node ${q(node.name)} has both ${m.name} settings and a '${section.label}' section in its config; use one of them`,
       "key",
     );
+  }
+}
+
+/** Largest startup-config read: a router's config, not a dump. */
+const MAX_STARTUP_CONFIG = 1 << 20;
+
+/**
+ * `startup-config: PATH`: the file's text, read at load time. wirelab reads it as root and
+ * puts it in the node's config (readable by the stack's group), so only files below the
+ * topology file's own directory are read: a topology cannot make root copy /etc/shadow.
+ */
+function startupConfig(
+  ctx: ResolveContext,
+  name: string,
+  kind: Kind,
+  raw: NodeIn,
+  path: Path,
+): { text: string; file: string } | undefined {
+  const written = raw["startup-config"];
+  if (written === undefined) return undefined;
+  const at: Path = [...path, "startup-config"];
+  if (!kind.stack) {
+    ctx.fail(
+      at,
+      `node ${q(name)} is a ${kind.name} node and runs no routing stack: 'startup-config' does not apply`,
+      "key",
+    );
+  }
+  if (raw.config !== undefined) ctx.fail(at, `node ${q(name)} has both config and startup-config; use one`, "key");
+  const base = realpathOr(dirname(resolvePath(ctx.src.file)));
+  const file = resolvePath(base, written);
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return ctx.fail(at, `startup-config ${q(written)} of node ${q(name)}: no such file (${file})`);
+  }
+  if (real !== base && !real.startsWith(`${base}${sep}`)) {
+    ctx.fail(at, `startup-config ${q(written)} of node ${q(name)} is outside the topology file's directory (${base})`);
+  }
+  const st = statSync(real);
+  if (!st.isFile()) ctx.fail(at, `startup-config ${q(written)} of node ${q(name)} is not a regular file`);
+  if (st.size > MAX_STARTUP_CONFIG) {
+    ctx.fail(at, `startup-config ${q(written)} of node ${q(name)} is larger than ${MAX_STARTUP_CONFIG} bytes`);
+  }
+  return { text: readFileSync(real, "utf8"), file: real };
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
   }
 }
 
