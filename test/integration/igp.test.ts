@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, describe, test } from "node:test";
+import { inspectLab } from "../../src/core/inspect.js";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
 import type { Lab, NodeModel } from "../../src/core/model.js";
@@ -93,9 +94,12 @@ for (const [file, name, igp, count] of [
       );
     });
 
-    test("the example's checks pass", async () => {
+    test("inspect lists r1's adjacencies by node name; the example's checks pass", async () => {
       const state = await readState(name);
       assert.ok(state);
+      const r1 = (await inspectLab(state)).nodes.find((n) => n.name === "r1");
+      assert.ok(r1?.igp?.length && r1.igp.every((a) => a.up), JSON.stringify(r1?.igp));
+      assert.ok(r1.igp.some((a) => a.neighbor === "r2" && a.port === "eth1"));
       const report = await verifyLab(state);
       const failed = report.suites.flatMap((s) => s.checks).filter((c) => !c.pass);
       assert.deepEqual(

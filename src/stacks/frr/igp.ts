@@ -104,8 +104,9 @@ export function parseOspf6Neighbors(json: unknown): OspfNeighbor[] {
   return (Array.isArray(list) ? list : []).map((v) => {
     const n = obj(v);
     const state = str(n.state) ?? "unknown";
-    // ospf6d names a role "BDR" where ospfd says "Backup".
-    const role = str(n.ifState) === "BDR" ? "Backup" : str(n.ifState);
+    // ospf6d names a role "BDR" where ospfd says "Backup", and a point-to-point link a role.
+    const raw = str(n.ifState);
+    const role = raw === "BDR" ? "Backup" : raw === "PointToPoint" ? undefined : raw;
     const nb: OspfNeighbor = {
       family: 6,
       routerId: str(n.neighborId) ?? "",
