@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { findNode, type Lab, type NodeModel } from "../../src/core/model.js";
+import { checkFrrConfig } from "../../src/stacks/frr/check.js";
 import { checkFrrConfigsBatched } from "../../src/stacks/frr/check-many.js";
 import { daemonsFor } from "../../src/stacks/frr/daemons.js";
 import {
@@ -86,6 +87,7 @@ nodes:
   r2: { ospf: { area: 0, timers: { hello: 2, dead: 8 } } }
 links:
   - [{ endpoint: r1:1, ip: 10.1.0.1/30 }, { endpoint: r2:1, ip: 10.1.0.2/30 }]
+  - [{ endpoint: r1:2, ip: "2001:db8::1/64" }, { endpoint: r2:2, ip: "2001:db8::2/64" }]
 `,
       "t.yml",
     );
@@ -96,6 +98,13 @@ links:
       " ip ospf hello-interval 2",
       " ip ospf dead-interval 8",
     ]);
+    assert.deepEqual(block(text, "router ospf6").slice(2), [
+      " auto-cost reference-bandwidth 100000",
+      " redistribute connected",
+      " redistribute static",
+      " default-information originate always",
+    ]);
+    if (!skipNoFrr) assert.deepEqual(await checkFrrConfig(text), []);
     assert.deepEqual(block(text, "router ospf"), [
       "router ospf",
       " ospf router-id 10.1.0.1",
@@ -104,7 +113,6 @@ links:
       " redistribute static",
       " default-information originate always",
     ]);
-    assert.doesNotMatch(text, /router ospf6/);
   });
 
   test("split: each daemon gets its own interface lines, zebra every interface", async () => {

@@ -256,7 +256,7 @@ export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts:
       done: adjacent && routesDone === routers.length,
       timedOut: false,
       ms,
-      summary: `${label}: ${polls.size}/${routers.length} routers answering, ${up}/${total} adjacencies up, ${routesDone}/${routers.length} with every route`,
+      summary: `${label}: ${polls.size}/${routers.length} routers answering, ${up}/${total} adjacencies up, ${adjacent ? `${routesDone}/${routers.length} with every route` : "routes next"}`,
       down,
       detail: { up, total, answering: polls.size, routers: routers.length, routesDone },
     };
