@@ -5,7 +5,7 @@ import { readImpairments } from "../links/impair.js";
 import { nodeHandle, RUNTIMES } from "../runtimes/index.js";
 import { stackOf } from "../stacks/index.js";
 import { ipJson, listNetns } from "../util/ip.js";
-import type { Impairment } from "./model.js";
+import type { Impairment, Lab, NodeModel } from "./model.js";
 import type { LabState } from "./state.js";
 
 interface IpAddrJson {
@@ -64,6 +64,19 @@ export interface NodeInspect {
   ports: PortInspect[];
   /** Container nodes (docker runtime): the container as Docker reports it. */
   container?: ContainerInspect;
+  /** OSPF neighbors and IS-IS adjacencies, as the node's stack reports them (routers running an IGP). */
+  igp?: IgpAdjacencyInspect[];
+}
+
+export interface IgpAdjacencyInspect {
+  /** OSPFv2, OSPFv3 or IS-IS. */
+  protocol: string;
+  /** The neighbor: its node name when the lab knows it, else its router-id / system id. */
+  neighbor: string;
+  /** This node's port (the user's name). */
+  port: string;
+  state: string;
+  up: boolean;
 }
 
 export interface ContainerInspect {
@@ -92,6 +105,36 @@ function addrs(i: IpAddrJson | undefined): string[] {
   return (i?.addr_info ?? [])
     .filter((a) => a.scope !== "link" && a.scope !== "host")
     .map((a) => `${a.local}/${a.prefixlen}`);
+}
+
+/** The node's OSPF neighbors and IS-IS adjacencies; [] when it runs neither (or they do not answer). */
+async function igpOf(lab: string, model: Lab, m: NodeModel): Promise<IgpAdjacencyInspect[]> {
+  const stack = stackOf(m);
+  if (!stack) return [];
+  const h = nodeHandle(lab, m);
+  const port = (ifname: string) => m.ports.find((p) => p.ifname === ifname)?.name ?? ifname;
+  const byRid = (rid: string) => model.nodes.find((x) => x.intents.ospf?.routerId === rid)?.name ?? rid;
+  const bySid = (sid: string) => model.nodes.find((x) => x.intents.isis?.systemId === sid)?.name ?? sid;
+  const ospf =
+    m.intents.ospf || stack.protocols(m).includes("ospf") ? await stack.ospfNeighbors?.(h).catch(() => []) : [];
+  const isis =
+    m.intents.isis || stack.protocols(m).includes("isis") ? await stack.isisAdjacencies?.(h).catch(() => []) : [];
+  return [
+    ...(ospf ?? []).map((n) => ({
+      protocol: n.family === 4 ? "OSPFv2" : "OSPFv3",
+      neighbor: byRid(n.routerId),
+      port: port(n.ifname),
+      state: `${n.state}${n.role ? `/${n.role}` : ""}`,
+      up: n.up,
+    })),
+    ...(isis ?? []).map((a) => ({
+      protocol: "IS-IS",
+      neighbor: bySid(a.systemId),
+      port: port(a.ifname),
+      state: `${a.state} L${a.level}`,
+      up: a.up,
+    })),
+  ];
 }
 
 export async function inspectLab(state: LabState): Promise<LabInspect> {
@@ -139,7 +182,7 @@ export async function inspectLab(state: LabState): Promise<LabInspect> {
         };
       });
       const status: NodeInspect["status"] = !k ? "missing" : daemons.every((d) => d.alive) ? "running" : "degraded";
-      return {
+      const node: NodeInspect = {
         name: n.name,
         kind: n.kind,
         netns: n.netns,
@@ -148,6 +191,9 @@ export async function inspectLab(state: LabState): Promise<LabInspect> {
         loopback: addrs(k?.get("lo")).filter((a) => !a.startsWith("127.") && a !== "::1/128"),
         ports,
       };
+      const igp = m && k ? await igpOf(state.name, model, m) : [];
+      if (igp.length) node.igp = igp;
+      return node;
     }),
   );
   const info: LabInspect = {

@@ -160,6 +160,16 @@ export interface PeerRef {
   addresses: string[];
 }
 
+/** An OSPF neighbor or IS-IS adjacency named in a check: matched by any of these. */
+export interface IgpPeerRef {
+  /** As the user wrote it: a node name or a router-id. */
+  label: string;
+  /** OSPF router-ids, or IS-IS hostnames and system ids. */
+  ids: string[];
+  /** OSPFv2 neighbor addresses that also identify it (a peer whose router-id is not known). */
+  addresses: string[];
+}
+
 export type CheckSpec =
   | { type: "ping"; from: string; to: string; target: string; source?: string; expect: "success" | "failure" }
   | { type: "bgp-session"; node: string; neighbors?: PeerRef[]; expect: "established" | "down" }
@@ -182,8 +192,22 @@ export type CheckSpec =
       via?: string;
       port?: string;
       ifname?: string;
+      /** Checked in the routing stack's RIB, from this source (ospf, isis, bgp, static, connected); else the kernel's table. */
+      protocol?: string;
       expect: "present" | "absent";
     }
+  | {
+      type: "ospf-neighbor";
+      node: string;
+      neighbor: IgpPeerRef;
+      /** Families the two are OSPF neighbors in (4: OSPFv2, 6: OSPFv3); [] when not known (raw config). */
+      families: (4 | 6)[];
+      /** Only the adjacency over this port (two routers joined twice). */
+      port?: string;
+      ifname?: string;
+      expect: "full" | "down";
+    }
+  | { type: "isis-adjacency"; node: string; neighbor: IgpPeerRef; expect: "up" | "down" }
   | { type: "interface"; node: string; port: string; ifname: string; expect: "up" | "down" };
 
 export interface CheckModel {

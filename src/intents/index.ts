@@ -2,8 +2,10 @@
 // the order nodes' intents are resolved in (and so which error a file with several gets).
 import { bgpIntent } from "./bgp/index.js";
 import type { AnyIntentModule } from "./intent.js";
+import { isisIntent } from "./isis/index.js";
+import { ospfIntent } from "./ospf/index.js";
 import { staticIntent } from "./static/index.js";
 
 export type { AnyIntentModule, IntentModule, IntentName } from "./intent.js";
 
-export const INTENTS: readonly AnyIntentModule[] = [staticIntent, bgpIntent];
+export const INTENTS: readonly AnyIntentModule[] = [staticIntent, bgpIntent, ospfIntent, isisIntent];

@@ -5,6 +5,8 @@
 import type { Lab, NodeModel } from "../core/model.js";
 import type { Step } from "../core/plan.js";
 import type { BgpPath, BgpPeer, BgpSummary } from "../intents/bgp/state.js";
+import type { IsisAdjacency } from "../intents/isis/state.js";
+import type { OspfNeighbor } from "../intents/ospf/state.js";
 import type { NodeHandle, PlanContext } from "../runtimes/runtime.js";
 
 export type Afi = "ipv4" | "ipv6";
@@ -163,4 +165,8 @@ export interface RoutingStack {
   bgpRoutes?(handle: NodeHandle, afi: Afi, opts?: QueryOptions): Promise<Record<string, BgpPath[]>>;
   /** The stack's RIB for one family, by prefix (web view: a node's routes). */
   ribRoutes?(handle: NodeHandle, afi: Afi, opts?: QueryOptions): Promise<Record<string, RibRoute[]>>;
+  /** OSPF neighbors of both families (OSPFv2 and OSPFv3, those that run); throws when no OSPF daemon answers. */
+  ospfNeighbors?(handle: NodeHandle, opts?: QueryOptions): Promise<OspfNeighbor[]>;
+  /** IS-IS adjacencies; throws when IS-IS does not answer. */
+  isisAdjacencies?(handle: NodeHandle, opts?: QueryOptions): Promise<IsisAdjacency[]>;
 }

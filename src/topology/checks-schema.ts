@@ -69,7 +69,33 @@ const routeCheck = z
     prefix: z.string().describe("Destination in the node's kernel routing table (FIB), e.g. 10.0.0.2/32"),
     via: z.string().optional().describe("A next hop the kernel route must have"),
     port: z.union([z.string(), z.number().int().nonnegative()]).optional().describe("The port it must leave by"),
+    protocol: z
+      .enum(["ospf", "isis", "bgp", "static", "connected"])
+      .optional()
+      .describe(
+        "Where the route must come from: then checked in the router's RIB (selected) instead of the kernel's table",
+      ),
     expect: z.enum(["present", "absent"]).optional().describe("present (default) or absent"),
+  })
+  .strict();
+
+const ospfNeighborCheck = z
+  .object({
+    node: z.string(),
+    neighbor: z.string().describe("The neighbor: a node name or its OSPF router-id"),
+    port: z
+      .union([z.string(), z.number().int().nonnegative()])
+      .optional()
+      .describe("Only the adjacency over this port of the node (when two routers are joined twice)"),
+    expect: z.enum(["full", "down"]).optional().describe("full (default; 2-Way between two DROthers counts) or down"),
+  })
+  .strict();
+
+const isisAdjacencyCheck = z
+  .object({
+    node: z.string(),
+    neighbor: z.string().describe("The neighbor node"),
+    expect: z.enum(["up", "down"]).optional().describe("up (default) or down"),
   })
   .strict();
 
@@ -90,11 +116,13 @@ export const checkSchema = z
     ping: pingCheck.optional().describe("Reachability: ping from a node"),
     "bgp-session": bgpSessionCheck.optional().describe("BGP sessions of a router are Established (or down)"),
     "bgp-route": bgpRouteCheck.optional().describe("A prefix in a router's BGP table, with next hop / AS path"),
-    route: routeCheck.optional().describe("A route in a node's kernel forwarding table"),
+    route: routeCheck.optional().describe("A route in a node's kernel forwarding table (with protocol: in its RIB)"),
+    "ospf-neighbor": ospfNeighborCheck.optional().describe("An OSPF adjacency of a router is Full (or down)"),
+    "isis-adjacency": isisAdjacencyCheck.optional().describe("An IS-IS adjacency of a router is Up (or down)"),
     interface: interfaceCheck.optional().describe("Interface state of node:port (up or down)"),
   })
   .strict()
-  .describe("One check: exactly one of ping, bgp-session, bgp-route, route, interface");
+  .describe("One check: exactly one of ping, bgp-session, bgp-route, route, interface, ospf-neighbor, isis-adjacency");
 
 const faultSchema = z
   .object({

@@ -14,6 +14,7 @@ import type {
 } from "../core/model.js";
 import { runsBgp } from "../intents/bgp/index.js";
 import { ipString, isLinkLocal, parseIp, parsePrefix } from "./address.js";
+import { igpRouter, isisNeighborRef, ospfNeighborRef } from "./checks-igp.js";
 import type { CheckInput } from "./checks-schema.js";
 import { linkOrError, nodeOrError, portOrError } from "./endpoints.js";
 import { q, TopologyError } from "./errors.js";
@@ -24,7 +25,15 @@ import { parseDuration } from "./units.js";
 /** How long a check may take to pass unless it says otherwise. */
 export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 
-const CHECK_TYPES = ["ping", "bgp-session", "bgp-route", "route", "interface"] as const;
+const CHECK_TYPES = [
+  "ping",
+  "bgp-session",
+  "bgp-route",
+  "route",
+  "interface",
+  "ospf-neighbor",
+  "isis-adjacency",
+] as const;
 
 /** Sets lab.checks and lab.scenarios from the file; throws TopologyError at the offending place. */
 export function resolveChecks(lab: Lab, input: TopologyInput, src: SourceInfo): void {
@@ -187,6 +196,15 @@ class CheckResolver {
         if (node.role === "bridge") this.fail([...at, "node"], `${what}: bridge '${node.name}' has no routing table`);
         const { prefix, afi } = this.prefix(r.prefix, [...at, "prefix"], what);
         const spec: CheckSpec = { type, node: node.name, prefix, afi, expect: r.expect ?? "present" };
+        if (r.protocol !== undefined) {
+          if (node.stack === undefined) {
+            this.fail(
+              [...at, "protocol"],
+              `${what}: ${node.name} is a ${node.kind} node and runs no routing stack; protocol applies to routers`,
+            );
+          }
+          spec.protocol = r.protocol;
+        }
         if (r.via !== undefined) spec.via = this.ip(r.via, [...at, "via"], what);
         if (r.port !== undefined) {
           const p = portOrError(this.lab, `${node.name}:${r.port}`);
@@ -195,6 +213,32 @@ class CheckResolver {
           spec.ifname = p.port.ifname;
         }
         return spec;
+      }
+      case "ospf-neighbor": {
+        const o = c["ospf-neighbor"] as NonNullable<CheckInput["ospf-neighbor"]>;
+        const node = igpRouter(this.lab, o.node, "OSPF", (m) => this.fail([...at, "node"], `${what}: ${m}`));
+        let port: { port: string; ifname: string } | undefined;
+        if (o.port !== undefined) {
+          const p = portOrError(this.lab, `${node.name}:${o.port}`);
+          if (typeof p === "string") this.fail([...at, "port"], `${what}: ${p}`);
+          port = { port: p.port.name, ifname: p.port.ifname };
+        }
+        const { ref, families } = ospfNeighborRef(
+          this.lab,
+          node,
+          String(o.neighbor),
+          (m) => this.fail([...at, "neighbor"], `${what}: ${m}`),
+          port?.port,
+        );
+        return { type, node: node.name, neighbor: ref, families, ...port, expect: o.expect ?? "full" };
+      }
+      case "isis-adjacency": {
+        const o = c["isis-adjacency"] as NonNullable<CheckInput["isis-adjacency"]>;
+        const node = igpRouter(this.lab, o.node, "IS-IS", (m) => this.fail([...at, "node"], `${what}: ${m}`));
+        const neighbor = isisNeighborRef(this.lab, node, String(o.neighbor), (m) =>
+          this.fail([...at, "neighbor"], `${what}: ${m}`),
+        );
+        return { type, node: node.name, neighbor, expect: o.expect ?? "up" };
       }
       case "interface": {
         const raw = c.interface as NonNullable<CheckInput["interface"]>;
@@ -303,7 +347,11 @@ export function describeCheck(s: CheckSpec): string {
       return `${s.node} ${s.expect === "absent" ? "has no" : "has"} BGP route ${s.prefix}${how.length ? ` ${s.best ? "best " : ""}via ${how.join(", ")}` : ""}`;
     }
     case "route":
-      return `${s.node} ${s.expect === "absent" ? "has no" : "has"} kernel route ${s.prefix}${s.via ? ` via ${s.via}` : ""}${s.port ? ` dev ${s.port}` : ""}`;
+      return `${s.node} ${s.expect === "absent" ? "has no" : "has"} ${s.protocol ? `${s.protocol} route` : "kernel route"} ${s.prefix}${s.via ? ` via ${s.via}` : ""}${s.port ? ` dev ${s.port}` : ""}`;
+    case "ospf-neighbor":
+      return `${s.node} OSPF neighbor ${s.neighbor.label}${s.port ? ` on ${s.port}` : ""} ${s.expect === "down" ? "down" : "Full"}`;
+    case "isis-adjacency":
+      return `${s.node} IS-IS adjacency to ${s.neighbor.label} ${s.expect === "down" ? "down" : "Up"}`;
     case "interface":
       return `${s.node}:${s.port} ${s.expect}`;
   }

@@ -14,6 +14,8 @@ import { LAB_NAME, NODE_NAME } from "./names.js";
 export { LAB_NAME, NODE_NAME };
 
 import { bgpNodeSchema } from "../intents/bgp/schema.js";
+import { isisLinkSchema, isisNodeSchema } from "../intents/isis/schema.js";
+import { ospfLinkSchema, ospfNodeSchema } from "../intents/ospf/schema.js";
 import { staticNodeSchema } from "../intents/static/schema.js";
 import {
   cmdSchema,
@@ -81,6 +83,8 @@ export const nodeSchema = z
       ),
     forwarding: z.boolean().optional().describe("IP forwarding; on for frr nodes, off for linux hosts unless set"),
     ...bgpNodeSchema,
+    ...ospfNodeSchema,
+    ...isisNodeSchema,
     ...frrNodeSchema,
     subnet: z
       .union([z.string(), z.array(z.string())])
@@ -114,6 +118,8 @@ export const linkSchema = z.union([
       subnet: z.string().optional().describe("The link's subnet; endpoint addresses must lie inside"),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of both ends"),
       impairment: impairmentSchema.optional(),
+      ...ospfLinkSchema,
+      ...isisLinkSchema,
     })
     .strict()
     .describe("Long form: endpoints plus link settings"),

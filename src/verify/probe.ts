@@ -1,6 +1,6 @@
 // One look at the running lab for one check: asks the kernel (`ip -j`, in the node's
-// namespace), the node's routing stack (its BGP state) or the network itself (ping) and says
-// whether the check holds, what it expects and what it saw.
+// namespace), the node's routing stack (BGP here; OSPF, IS-IS and the RIB in probe-igp.ts) or
+// the network itself (ping) and says whether the check holds, what it expects and what it saw.
 import { nodeExecArgv } from "../core/exec.js";
 import type { CheckSpec, Lab, NodeModel } from "../core/model.js";
 import { type BgpPath, type BgpPeer, describeAsPath } from "../intents/bgp/state.js";
@@ -10,6 +10,7 @@ import { stackOf } from "../stacks/index.js";
 import type { RoutingStack } from "../stacks/stack.js";
 import { run } from "../util/exec.js";
 import { ipJson } from "../util/ip.js";
+import { probeIsisAdjacency, probeOspfNeighbor, probeRib } from "./probe-igp.js";
 
 export interface Observation {
   pass: boolean;
@@ -49,9 +50,13 @@ export async function probe(lab: Lab, spec: CheckSpec): Promise<Observation> {
     case "bgp-route":
       return probeBgpRoute(lab, spec);
     case "route":
-      return probeFib(lab, spec);
+      return spec.protocol ? probeRib(lab, spec) : probeFib(lab, spec);
     case "interface":
       return probeInterface(lab, spec);
+    case "ospf-neighbor":
+      return probeOspfNeighbor(lab, spec);
+    case "isis-adjacency":
+      return probeIsisAdjacency(lab, spec);
   }
 }
 

@@ -20,7 +20,7 @@ export function inNode(lab: string, node: string, cmd: string[]) {
   return run("nsenter", [`--net=/run/netns/wl_${lab}_${node}`, "--", ...cmd]);
 }
 
-const FRR_DAEMONS = new Set(["zebra", "bgpd", "staticd", "ospfd", "ospf6d", "watchfrr"]);
+const FRR_DAEMONS = new Set(["zebra", "bgpd", "staticd", "ospfd", "ospf6d", "isisd", "watchfrr"]);
 
 async function comm(pid: number): Promise<string> {
   return (await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "")).trim();

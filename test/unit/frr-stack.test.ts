@@ -113,9 +113,9 @@ describe("start steps reproduce the routing phase of the golden dry runs", () =>
 });
 
 describe("the FRR stack", () => {
-  test("is registered, renders bgp and static, and records the loader's daemons", () => {
+  test("is registered, renders bgp, static, ospf and isis, and records the loader's daemons", () => {
     assert.equal(STACKS.frr, frr);
-    assert.deepEqual([...frr.intents].sort(), ["bgp", "static"]);
+    assert.deepEqual([...frr.intents].sort(), ["bgp", "isis", "ospf", "static"]);
     const lab = parseTopology(
       `name: t
 nodes:
@@ -168,7 +168,7 @@ links:
       { name: "zebra", alive: false },
       { name: "bgpd", alive: false },
     ]);
-    await assert.rejects(frr.waitReady("ospf", [h], { timeoutMs: 1 }), /no readiness check for protocol 'ospf'/);
+    await assert.rejects(frr.waitReady("rip", [h], { timeoutMs: 1 }), /no readiness check for protocol 'rip'/);
   });
 
   test("a container node's stop/start is refused as before", async () => {

@@ -123,7 +123,9 @@ links: [[r1:1, {endpoint: r2:1, ip: 10.0.0.2/24}]]
   });
 
   test("unknown blocks or a daemon that is not started: no split (vtysh -f instead)", () => {
-    assert.equal(splitByDaemon("frr defaults datacenter\nrouter ospf\n", ["zebra", "ospfd"]), undefined);
+    assert.equal(splitByDaemon("frr defaults datacenter\nrouter rip\n", ["zebra", "ripd"]), undefined);
+    assert.equal(splitByDaemon("frr defaults datacenter\nrouter ospf\n", ["zebra"]), undefined);
+    assert.equal(splitByDaemon("interface 1\n ip ospf area 0.0.0.0\n", ["zebra"]), undefined);
     assert.equal(splitByDaemon("frr defaults datacenter\nrouter bgp 1\n", ["zebra"]), undefined);
     assert.equal(splitByDaemon(" neighbor 1.1.1.1 remote-as 1\n", ["zebra", "bgpd"]), undefined);
   });

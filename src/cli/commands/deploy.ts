@@ -58,6 +58,10 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
           `BGP: ${bgp.established}/${bgp.total} neighbors Established${bgp.timedOut ? ` (gave up after ${seconds(bgp.ms)}; down: ${bgp.down.join(", ")})` : ""}\n`,
         );
       }
+      // Other protocols (OSPF, IS-IS): what is still down when the wait gave up.
+      for (const r of result.ready.filter((x) => x.timedOut && x.protocol !== "bgp")) {
+        process.stdout.write(`${r.summary} (gave up after ${seconds(r.ms)}; down: ${r.down.join(", ")})\n`);
+      }
       process.stdout.write(
         `Lab '${lab.name}' deployed: ${result.nodes} nodes, ${result.links} links in ${seconds(result.ms)}.\nNext: wirelab exec --lab ${lab.name} NODE -- vtysh -c "show ip bgp"\n`,
       );

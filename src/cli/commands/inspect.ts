@@ -25,6 +25,15 @@ function renderLab(info: LabInspect): string {
       ]),
     ),
   );
+  const igp = info.nodes.flatMap((n) => (n.igp ?? []).map((a) => ({ node: n.name, ...a })));
+  if (igp.length) {
+    out.push(
+      table(
+        ["node", "igp", "neighbor", "port", "state"],
+        igp.map((a) => [a.node, a.protocol, a.neighbor, a.port, a.state]),
+      ),
+    );
+  }
   const containers = info.nodes.filter((n) => n.container);
   if (containers.length) {
     const mgmt = containers.some((n) => n.container?.mgmt);

@@ -26,7 +26,12 @@ export function daemonsFor(node: NodeModel): string[] {
   return ["zebra", ...list.filter((d) => d !== "zebra")];
 }
 
-/** Protocols deploy waits for on the node: those whose daemon it starts (bgp only so far). */
+/** Protocols deploy waits for on the node: those whose daemon it starts (intent or raw config). */
 export function protocolsFor(node: NodeModel): string[] {
-  return daemonsFor(node).includes("bgpd") ? ["bgp"] : [];
+  const d = daemonsFor(node);
+  const out: string[] = [];
+  if (d.includes("bgpd")) out.push("bgp");
+  if (d.includes("ospfd") || d.includes("ospf6d")) out.push("ospf");
+  if (d.includes("isisd")) out.push("isis");
+  return out;
 }

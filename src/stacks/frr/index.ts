@@ -3,7 +3,7 @@
 // Each job is in its own file; this one puts them together as a RoutingStack.
 import { access, rm } from "node:fs/promises";
 import type { Lab, NodeModel } from "../../core/model.js";
-import { FRR_BIN, OSPF_GR_FILE } from "../../core/paths.js";
+import { FRR_BIN, FRR_RUN, OSPF_GR_FILE } from "../../core/paths.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { anyAlive } from "../../util/procs.js";
 import { type RoutingStack, StackError } from "../stack.js";
@@ -13,7 +13,7 @@ import { daemonsFor, protocolsFor } from "./daemons.js";
 import { start, stop } from "./node.js";
 import { prepareConfigs } from "./prepare.js";
 import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
-import { bgpPeers, bgpRoutes, bgpSummary, ribRoutes } from "./query.js";
+import { bgpPeers, bgpRoutes, bgpSummary, isisAdjacencies, ospfNeighbors, ribRoutes } from "./query.js";
 import { waitReady } from "./ready.js";
 import { FRR_INTENTS } from "./render.js";
 import { runningConfig } from "./save.js";
@@ -31,7 +31,15 @@ interface FrrLabFacts {
    * instances; true when this lab's deploy found none there, so destroy may remove it.
    */
   ospfGrFileOurs?: boolean;
+  /** The same for every file of OSPF_SHARED_FILES: those this lab's deploy did not find. */
+  ospfSharedOurs?: string[];
 }
+
+/**
+ * Files ospfd and ospf6d 8.4 write outside the pathspace, one for every instance on the
+ * machine (seen here): graceful-restart state of both, ospf6d's authentication sequence number.
+ */
+const OSPF_SHARED_FILES = [OSPF_GR_FILE, `${FRR_RUN}/ospf6d-gr.json`, `${FRR_RUN}/ospf6d-at-seq-no.dat`];
 
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
@@ -70,8 +78,9 @@ export const frr: RoutingStack = {
   execCommand,
 
   async beforeDeploy(nodes: NodeModel[]): Promise<FrrLabFacts | undefined> {
-    if (!nodes.some((n) => daemonsFor(n).includes("ospfd"))) return undefined;
-    return { ospfGrFileOurs: !(await exists(OSPF_GR_FILE)) };
+    if (!nodes.some((n) => daemonsFor(n).some((d) => d === "ospfd" || d === "ospf6d"))) return undefined;
+    const absent = await Promise.all(OSPF_SHARED_FILES.map(async (f) => !(await exists(f))));
+    return { ospfSharedOurs: OSPF_SHARED_FILES.filter((_, i) => absent[i]) };
   },
   async afterStart(handles: NodeHandle[], saved: unknown): Promise<FrrLabFacts> {
     const facts: FrrLabFacts = { ...(saved as FrrLabFacts | undefined) };
@@ -83,8 +92,10 @@ export const frr: RoutingStack = {
     await removeCrashDirs((saved as FrrLabFacts | undefined)?.crashDirs ?? []);
     // Ours only if it appeared with this lab, and removable only when no ospfd at all is
     // left on the machine.
-    if ((saved as FrrLabFacts | undefined)?.ospfGrFileOurs && !(await anyAlive("ospfd"))) {
-      await rm(OSPF_GR_FILE, { force: true });
+    const facts = saved as FrrLabFacts | undefined;
+    const ours = [...(facts?.ospfSharedOurs ?? []), ...(facts?.ospfGrFileOurs ? [OSPF_GR_FILE] : [])];
+    if (ours.length && !(await anyAlive("ospfd")) && !(await anyAlive("ospf6d"))) {
+      await Promise.all(ours.map((f) => rm(f, { force: true })));
     }
   },
 
@@ -92,4 +103,6 @@ export const frr: RoutingStack = {
   bgpSummary,
   bgpRoutes,
   ribRoutes,
+  ospfNeighbors,
+  isisAdjacencies,
 };

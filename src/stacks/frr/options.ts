@@ -26,13 +26,28 @@ export function frrOptions(node: NodeModel): FrrOptionsModel | undefined {
 const ROUTER_BGP = /^[ \t]*router bgp\b/m;
 
 /**
+ * The daemons the node's intents need beyond zebra: staticd for routes, bgpd for BGP, ospfd
+ * and ospf6d for OSPF where it runs IPv4 / IPv6, isisd for IS-IS.
+ */
+function intentDaemons(intents: IntentModels): string[] {
+  const out: string[] = [];
+  if ((intents.static ?? []).length) out.push("staticd");
+  if (intents.bgp) out.push("bgpd");
+  const ospf = intents.ospf?.interfaces ?? [];
+  if (ospf.some((i) => i.families.includes(4))) out.push("ospfd");
+  if (ospf.some((i) => i.families.includes(6))) out.push("ospf6d");
+  if (intents.isis) out.push("isisd");
+  return out;
+}
+
+/**
  * The daemons a node starts when frr.daemons does not list them: zebra and staticd always,
- * bgpd for the BGP intent, and each daemon whose section the raw config opens.
+ * those of its intents, and each daemon whose section the raw config opens.
  */
 function defaultDaemons(intents: IntentModels, config: string): string[] {
   const needs = (re: RegExp) => re.test(config);
-  const wanted = new Set<string>(["zebra", "staticd"]);
-  if (intents.bgp || needs(ROUTER_BGP)) wanted.add("bgpd");
+  const wanted = new Set<string>(["zebra", "staticd", ...intentDaemons(intents)]);
+  if (needs(ROUTER_BGP)) wanted.add("bgpd");
   if (needs(/^[ \t]*router ospf(?![\w])/m)) wanted.add("ospfd");
   if (needs(/^[ \t]*router ospf6\b/m)) wanted.add("ospf6d");
   if (needs(/^[ \t]*router rip\b/m)) wanted.add("ripd");
@@ -47,9 +62,7 @@ function defaultDaemons(intents: IntentModels, config: string): string[] {
  * warns when one of these is not started (vtysh drops a missing daemon's lines silently).
  */
 export function neededDaemons(intents: IntentModels, rawConfigText: string | undefined): string[] {
-  const need = new Set<string>(["zebra"]);
-  if ((intents.static ?? []).length) need.add("staticd");
-  if (intents.bgp) need.add("bgpd");
+  const need = new Set<string>(["zebra", ...intentDaemons(intents)]);
   const lines = (rawConfigText ?? "").replace(/\r\n?/g, "\n").split("\n");
   for (const line of lines) {
     if (/^\s*[!#]/.test(line)) continue;
@@ -85,6 +98,18 @@ export function resolveFrrOptions(args: StackArgs): FrrOptionsModel {
     if ((intents.static?.length ?? 0) > 0 && !daemons.includes("staticd")) {
       args.fail(dpath, `node ${q(args.name)} has static routes, but its frr.daemons list does not include staticd`);
     }
+    for (const [intent, daemon] of [
+      ["ospf", "ospfd"],
+      ["ospf", "ospf6d"],
+      ["isis", "isisd"],
+    ] as const) {
+      if (intentDaemons(intents).includes(daemon) && !daemons.includes(daemon)) {
+        args.fail(
+          dpath,
+          `node ${q(args.name)} has ${intent} settings, but its frr.daemons list does not include ${daemon}`,
+        );
+      }
+    }
   } else {
     daemons = defaultDaemons(intents, args.node.config ?? "");
   }
@@ -100,7 +125,11 @@ export function resolveFrrOptions(args: StackArgs): FrrOptionsModel {
 /** What the topology loader needs from FRR (listed once, in src/topology/resolve/nodes.ts). */
 export const frrLoader: StackLoader = {
   keys: Object.keys(frrNodeSchema),
-  // The BGP intent renders its own `router bgp`; a second one in the raw text would fight it.
-  sections: { bgp: { label: "router bgp", pattern: ROUTER_BGP } },
+  // Each intent renders its own `router …` block; a second one in the raw text would fight it.
+  sections: {
+    bgp: { label: "router bgp", pattern: ROUTER_BGP },
+    ospf: { label: "router ospf", pattern: /^[ \t]*router ospf6?\b/m },
+    isis: { label: "router isis", pattern: /^[ \t]*router isis\b/m },
+  },
   options: resolveFrrOptions,
 };

@@ -1,9 +1,12 @@
 // What checks and the web view ask of a node's FRR, through the channel that fits the node
 // (channel.ts), parsed into the stack-neutral types (intents/bgp/state.ts, stack.ts).
 import type { BgpPath, BgpPeer, BgpSummary } from "../../intents/bgp/state.js";
+import type { IsisAdjacency } from "../../intents/isis/state.js";
+import type { OspfNeighbor } from "../../intents/ospf/state.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import type { Afi, QueryOptions, RibRoute } from "../stack.js";
 import { showJson } from "./channel.js";
+import { isisState, ospfState } from "./igp.js";
 import { parseBgpInstance, parseBgpRoutes, parseIpRoutes } from "./state.js";
 
 export async function bgpSummary(handle: NodeHandle, opts: QueryOptions = {}): Promise<BgpSummary> {
@@ -32,4 +35,14 @@ export async function ribRoutes(
 ): Promise<Record<string, RibRoute[]>> {
   const cmd = afi === "ipv4" ? "show ip route json" : "show ipv6 route json";
   return parseIpRoutes(await showJson<unknown>(handle, cmd, opts.timeoutMs));
+}
+
+/** OSPF neighbors of both families (those whose daemon runs); throws when a daemon does not answer. */
+export async function ospfNeighbors(handle: NodeHandle, opts: QueryOptions = {}): Promise<OspfNeighbor[]> {
+  return (await ospfState(handle, opts.timeoutMs)).neighbors;
+}
+
+/** IS-IS adjacencies; throws when isisd does not answer. */
+export async function isisAdjacencies(handle: NodeHandle, opts: QueryOptions = {}): Promise<IsisAdjacency[]> {
+  return (await isisState(handle, opts.timeoutMs)).adjacencies;
 }

@@ -10,6 +10,7 @@ import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { vtyshInside } from "./channel.js";
 import { daemonsFor } from "./daemons.js";
 import { type BgpNeighbor, bgpNeighbors, initialSyncDone, parseBgpNeighbors } from "./neighbors.js";
+import { waitForIgp } from "./ready-igp.js";
 import { vtyJson } from "./vty.js";
 
 /** BGP counters, ReadyProgress.detail of the "bgp" protocol. */
@@ -121,5 +122,6 @@ export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOpti
 /** RoutingStack.waitReady: the protocols of protocolsFor() (daemons.ts). */
 export function waitReady(protocol: string, handles: NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
   if (protocol === "bgp") return waitForBgp(handles, opts);
+  if (protocol === "ospf" || protocol === "isis") return waitForIgp(protocol, handles, opts);
   return Promise.reject(new Error(`frr: no readiness check for protocol '${protocol}'`));
 }

@@ -20,6 +20,8 @@ import { daemonsFor, neededDaemons } from "./daemons.js";
 import { frrOptions } from "./options.js";
 import { renderBgp } from "./render/bgp.js";
 import { isComment, oneLine, renamedPort, splitLines } from "./render/common.js";
+import { renderIsis } from "./render/isis.js";
+import { renderOspf } from "./render/ospf.js";
 import { renderStatic } from "./render/static.js";
 
 export interface RenderOptions {
@@ -69,6 +71,8 @@ type IntentRenderer = {
 const RENDERERS: readonly IntentRenderer[] = [
   { intent: "static", render: renderStatic },
   { intent: "bgp", render: renderBgp },
+  { intent: "ospf", render: renderOspf },
+  { intent: "isis", render: renderIsis },
 ];
 
 /** The intent modules FRR renders (RoutingStack.intents). */
@@ -166,7 +170,8 @@ function renderIntent(node: NodeModel): Line[] {
 }
 
 function warningsFor(node: NodeModel): string[] {
-  const warnings: string[] = [];
+  // Ports an IGP intent left out (no address, no family in common with the peer).
+  const warnings: string[] = [...(node.intents.ospf?.notes ?? []), ...(node.intents.isis?.notes ?? [])];
   const started = new Set(daemonsFor(node));
   for (const d of neededDaemons(node)) {
     if (!started.has(d)) {

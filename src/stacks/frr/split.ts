@@ -17,8 +17,24 @@ function ownerOf(line: string): string | undefined {
   if (/^interface \S+$/.test(line)) return "zebra";
   if (/^(ip|ipv6) route /.test(line)) return "staticd";
   if (/^router bgp \d+$/.test(line)) return "bgpd";
+  if (/^router ospf$/.test(line)) return "ospfd";
+  if (/^router ospf6$/.test(line)) return "ospf6d";
+  if (/^router isis \S+$/.test(line)) return "isisd";
   if (/^ip(v6)? forwarding$/.test(line)) return "zebra";
   return undefined;
+}
+
+/**
+ * Inside an `interface` block, which daemon owns a line: each routing daemon has its own
+ * interface commands (zebra rejects `ip ospf area`, ospfd `ipv6 ospf6 area`); the rest
+ * (description) is zebra's.
+ */
+function interfaceLineOwner(line: string): string {
+  const l = line.trim();
+  if (/^ip ospf /.test(l)) return "ospfd";
+  if (/^ipv6 ospf6 /.test(l)) return "ospf6d";
+  if (/^(ip router isis|ipv6 router isis|isis) /.test(l)) return "isisd";
+  return "zebra";
 }
 
 /**
@@ -30,6 +46,9 @@ export function splitByDaemon(text: string, daemons: readonly string[]): Map<str
   const common: string[] = [];
   const own = new Map<string, string[]>(daemons.map((d) => [d, []]));
   let current: string[] | undefined;
+  // The `interface NAME` line of the interface block being read: each daemon with lines in
+  // it gets the header once, before its first line.
+  let iface: { header: string; given: Set<string> } | undefined;
   for (const line of text.replace(/\r\n?/g, "\n").split("\n")) {
     if (line.trim() === "" || /^\s*!/.test(line)) {
       if (current && line.startsWith(" ")) current.push(line);
@@ -37,14 +56,30 @@ export function splitByDaemon(text: string, daemons: readonly string[]): Map<str
     }
     if (/^\s/.test(line)) {
       // A line inside the current block; outside any block it would be ambiguous.
+      if (iface) {
+        const owner = interfaceLineOwner(line);
+        const list = own.get(owner);
+        if (!list) return undefined;
+        if (!iface.given.has(owner)) {
+          iface.given.add(owner);
+          list.push(iface.header);
+        }
+        list.push(line);
+        continue;
+      }
       if (!current) return undefined;
       current.push(line);
       continue;
     }
+    iface = undefined;
     if (COMMON.test(line)) {
       common.push(line);
       current = undefined;
       continue;
+    }
+    if (/^interface \S+$/.test(line)) {
+      // zebra gets every interface, even one whose lines all belong to other daemons.
+      iface = { header: line, given: new Set(["zebra"]) };
     }
     const owner = ownerOf(line);
     const list = owner === undefined ? undefined : own.get(owner);

@@ -1,0 +1,269 @@
+// Readiness of OSPF and IS-IS from real FRR state (RoutingStack.waitReady "ospf" / "isis").
+// Converged when
+//  1. every adjacency that should exist is up: on each interface the IGP runs without being
+//     passive, one per router across it (from the intent: the routers the model found on the
+//     segment; from raw config: the router at the other end of the cable when its own daemon
+//     runs the IGP there too); OSPF: Full, or 2-Way between two DROthers; IS-IS: Up; and no
+//     neighbor is stuck half-way (ExStart, Init, …);
+//  2. for routers with the intent, every prefix the other routers of its domain carry into the
+//     IGP is in its RIB (zebra): adjacencies come up seconds before the routes (measured: an
+//     OSPF LAN Full at 2 s, routes at 5 s), and a user's first ping wants the routes.
+// Polled every 200 ms; the RIB only once the adjacencies are up.
+import { setTimeout as delay } from "node:timers/promises";
+import pLimit from "p-limit";
+import type { NodeModel } from "../../core/model.js";
+import type { NodeHandle } from "../../runtimes/runtime.js";
+import type { ReadyOptions, ReadyProgress } from "../stack.js";
+import { daemonsFor } from "./daemons.js";
+import { isisState, ospfState } from "./igp.js";
+import { ribRoutes } from "./query.js";
+
+const POLL_MS = 200;
+
+type Igp = "ospf" | "isis";
+const LABEL: Record<Igp, string> = { ospf: "OSPF", isis: "IS-IS" };
+
+/** One interface of a router as its daemon runs it; `chan`: OSPFv2, OSPFv3 or IS-IS. */
+interface Iface {
+  chan: string;
+  ifname: string;
+  /** undefined: the daemon does not say (FRR 8.4's OSPFv3). */
+  passive?: boolean;
+  loopback: boolean;
+}
+
+interface Nbr {
+  chan: string;
+  ifname: string;
+  id: string;
+  state: string;
+  up: boolean;
+}
+
+interface Poll {
+  handle: NodeHandle;
+  ifaces: Iface[];
+  nbrs: Nbr[];
+}
+
+/** An adjacency the router should have: on this interface, with one of these ids (any when []). */
+interface Want {
+  chan: string;
+  ifname: string;
+  label: string;
+  ids: string[];
+}
+
+const chanOf = (f: 4 | 6) => (f === 4 ? "OSPFv2" : "OSPFv3");
+
+async function pollRouter(igp: Igp, h: NodeHandle): Promise<Poll | null> {
+  try {
+    if (igp === "ospf") {
+      const s = await ospfState(h, 5000);
+      return {
+        handle: h,
+        ifaces: s.ifaces.map((i) => ({
+          chan: chanOf(i.family),
+          ifname: i.ifname,
+          passive: i.passive,
+          loopback: i.loopback,
+        })),
+        nbrs: s.neighbors.map((n) => ({
+          chan: chanOf(n.family),
+          ifname: n.ifname,
+          id: n.routerId,
+          state: n.state,
+          up: n.up,
+        })),
+      };
+    }
+    const s = await isisState(h, 5000);
+    return {
+      handle: h,
+      ifaces: s.ifaces.map((i) => ({ chan: "IS-IS", ifname: i.ifname, passive: i.passive, loopback: i.loopback })),
+      nbrs: s.adjacencies.map((a) => ({ chan: "IS-IS", ifname: a.ifname, id: a.systemId, state: a.state, up: a.up })),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Adjacencies the intent says the router has. */
+function wantedFromIntent(igp: Igp, node: NodeModel): Want[] | undefined {
+  const out: Want[] = [];
+  if (igp === "ospf") {
+    const o = node.intents.ospf;
+    if (!o) return undefined;
+    for (const i of o.interfaces) {
+      if (i.passive || i.port === "lo") continue;
+      for (const f of i.families) {
+        for (const p of i.peers.filter((x) => x.families.includes(f))) {
+          out.push({ chan: chanOf(f), ifname: i.ifname, label: p.node, ids: [p.routerId] });
+        }
+      }
+    }
+    return out;
+  }
+  const m = node.intents.isis;
+  if (!m) return undefined;
+  for (const i of m.interfaces) {
+    if (i.passive || i.port === "lo") continue;
+    for (const p of i.peers) out.push({ chan: "IS-IS", ifname: i.ifname, label: p.node, ids: [p.node, p.systemId] });
+  }
+  return out;
+}
+
+/** Raw config: the router at the other end of each cable, when both ends run the IGP there, unpassive. */
+function wantedFromState(poll: Poll, polls: Map<string, Poll>): Want[] {
+  const out: Want[] = [];
+  const node = poll.handle.node;
+  for (const i of poll.ifaces) {
+    if (i.passive !== false || i.loopback) continue;
+    const port = node.ports.find((p) => p.ifname === i.ifname);
+    const peer = port?.peer ? polls.get(port.peer.node) : undefined;
+    const theirs = peer?.handle.node.ports.find((p) => p.name === port?.peer?.port);
+    if (!peer || !theirs) continue;
+    const active = peer.ifaces.some((x) => x.chan === i.chan && x.ifname === theirs.ifname && x.passive === false);
+    if (active) out.push({ chan: i.chan, ifname: i.ifname, label: peer.handle.node.name, ids: [] });
+  }
+  return out;
+}
+
+function portName(node: NodeModel, ifname: string): string {
+  return node.ports.find((p) => p.ifname === ifname)?.name ?? ifname;
+}
+
+/** Prefixes each intent router must have in its RIB, by router name (see the header). */
+export function wantedPrefixes(igp: Igp, nodes: readonly NodeModel[]): Map<string, { prefix: string; from: string }[]> {
+  type Info = { node: NodeModel; prefixes: string[]; peers: string[]; families: Set<4 | 6>; l1Area?: string };
+  const info = new Map<string, Info>();
+  for (const n of nodes) {
+    const m = igp === "ospf" ? n.intents.ospf : n.intents.isis;
+    if (!m) continue;
+    const ifs = m.interfaces;
+    const l1Area = igp === "isis" && n.intents.isis?.type === "level-1" ? n.intents.isis.area : undefined;
+    info.set(n.name, {
+      node: n,
+      prefixes: [...new Set(ifs.flatMap((i) => i.prefixes))],
+      peers: ifs.flatMap((i) => i.peers.map((p) => p.node)),
+      families: new Set(ifs.flatMap((i) => i.families)),
+      l1Area,
+    });
+  }
+  // Domains: routers joined by adjacencies the intent expects.
+  const domain = new Map<string, string>();
+  for (const start of info.keys()) {
+    if (domain.has(start)) continue;
+    const stack = [start];
+    domain.set(start, start);
+    while (stack.length) {
+      for (const p of info.get(stack.pop() as string)?.peers ?? []) {
+        if (info.has(p) && !domain.has(p)) {
+          domain.set(p, start);
+          stack.push(p);
+        }
+      }
+    }
+  }
+  const out = new Map<string, { prefix: string; from: string }[]>();
+  for (const [name, r] of info) {
+    const want: { prefix: string; from: string }[] = [];
+    for (const [other, s] of info) {
+      if (other === name || domain.get(other) !== domain.get(name)) continue;
+      // A level-1 router learns its own area's prefixes (and a default from the area's exit).
+      if (r.l1Area !== undefined && s.node.intents.isis?.area !== r.l1Area) continue;
+      for (const prefix of s.prefixes) {
+        if (r.families.has(prefix.includes(":") ? 6 : 4)) want.push({ prefix, from: other });
+      }
+    }
+    out.set(name, want);
+  }
+  return out;
+}
+
+async function ribOf(h: NodeHandle): Promise<Set<string> | null> {
+  try {
+    const [v4, v6] = await Promise.all([
+      ribRoutes(h, "ipv4", { timeoutMs: 5000 }),
+      ribRoutes(h, "ipv6", { timeoutMs: 5000 }),
+    ]);
+    return new Set([...Object.keys(v4), ...Object.keys(v6)]);
+  } catch {
+    return null;
+  }
+}
+
+/** Polls the routers that run `igp` until they are converged (see the header) or the time runs out. */
+export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
+  const daemons = igp === "ospf" ? ["ospfd", "ospf6d"] : ["isisd"];
+  const routers = handles.filter((h) => daemonsFor(h.node).some((d) => daemons.includes(d)));
+  const prefixes = wantedPrefixes(
+    igp,
+    routers.map((h) => h.node),
+  );
+  const t0 = performance.now();
+  const limit = pLimit(32);
+  const label = LABEL[igp];
+  for (;;) {
+    const results = await Promise.all(routers.map((h) => limit(() => pollRouter(igp, h))));
+    const polls = new Map<string, Poll>();
+    for (const p of results) if (p) polls.set(p.handle.node.name, p);
+    const down: string[] = [];
+    let up = 0;
+    let total = 0;
+    for (const h of routers) {
+      const p = polls.get(h.node.name);
+      if (!p) {
+        down.push(`${h.node.name}: ${daemons.join("/")} not answering`);
+        continue;
+      }
+      const wants = wantedFromIntent(igp, h.node) ?? wantedFromState(p, polls);
+      const matched = new Set<Nbr>();
+      for (const w of wants) {
+        total++;
+        const cands = p.nbrs.filter((n) => n.chan === w.chan && n.ifname === w.ifname && !matched.has(n));
+        const n = cands.find((x) => w.ids.includes(x.id)) ?? (w.ids.length ? undefined : cands[0]);
+        if (n) matched.add(n);
+        if (n?.up) up++;
+        else
+          down.push(`${h.node.name}:${portName(h.node, w.ifname)} → ${w.label} ${w.chan} ${n ? n.state : "not seen"}`);
+      }
+      for (const n of p.nbrs) {
+        if (!matched.has(n) && !n.up)
+          down.push(`${h.node.name}:${portName(h.node, n.ifname)} → ${n.id} ${n.chan} ${n.state}`);
+      }
+    }
+    let routesDone = 0;
+    const adjacent = polls.size === routers.length && down.length === 0;
+    if (adjacent) {
+      const ribs = await Promise.all(routers.map((h) => limit(() => ribOf(h))));
+      routers.forEach((h, k) => {
+        const rib = ribs[k];
+        const missing = (prefixes.get(h.node.name) ?? []).filter((w) => !rib?.has(w.prefix));
+        if (rib && !missing.length) routesDone++;
+        else if (!rib) down.push(`${h.node.name}: zebra not answering`);
+        else {
+          const shown = missing.slice(0, 3).map((w) => `${w.prefix} (${w.from})`);
+          down.push(
+            `${h.node.name} lacks ${shown.join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`,
+          );
+        }
+      });
+    }
+    const ms = performance.now() - t0;
+    const p: ReadyProgress = {
+      protocol: igp,
+      done: adjacent && routesDone === routers.length,
+      timedOut: false,
+      ms,
+      summary: `${label}: ${polls.size}/${routers.length} routers answering, ${up}/${total} adjacencies up, ${adjacent ? `${routesDone}/${routers.length} with every route` : "routes next"}`,
+      down,
+      detail: { up, total, answering: polls.size, routers: routers.length, routesDone },
+    };
+    opts.onProgress?.(p);
+    if (p.done) return p;
+    if (opts.signal?.aborted) throw new Error("deploy interrupted");
+    if (ms > opts.timeoutMs) return { ...p, timedOut: true };
+    await delay(POLL_MS);
+  }
+}
