@@ -32,6 +32,8 @@ export interface PortModel {
   link?: number;
   /** The port at the other end of the cable. */
   peer?: PortRef;
+  /** Its MAC address: written, or derived from lab, node and port (the same on every deploy). */
+  mac?: string;
   /** A port with no cable (`stub: true`): addresses, up, nobody at the other end (links/stub.ts). */
   stub?: boolean;
   /** Administratively down from the start (`shutdown: true`). */

@@ -30,7 +30,8 @@ export const stub: LinkType = {
     const holder = stubHolder(lab.name);
     // The holder's ends are named by position: nobody sees them, the node's end keeps its name.
     const lines = ports.map(
-      (p, i) => `link add name ${p.ifname} netns ${nsName(lab.name, p.node)} type veth peer name s${i} netns ${holder}`,
+      (p, i) =>
+        `link add name ${p.ifname}${p.mac ? ` address ${p.mac}` : ""} netns ${nsName(lab.name, p.node)} type veth peer name s${i} netns ${holder}`,
     );
     return [
       [

@@ -8,7 +8,9 @@ import type { LinkType } from "./link.js";
 
 /** Where a veth is made: the batch line for one cable. */
 export function vethLine(lab: string, a: PortModel, b: PortModel): string {
-  return `link add name ${a.ifname} netns ${nsName(lab, a.node)} type veth peer name ${b.ifname} netns ${nsName(lab, b.node)}`;
+  // Each end with its own MAC (resolve/mac.ts): the same on every deploy.
+  const mac = (p: PortModel) => (p.mac ? ` address ${p.mac}` : "");
+  return `link add name ${a.ifname}${mac(a)} netns ${nsName(lab, a.node)} type veth peer name ${b.ifname}${mac(b)} netns ${nsName(lab, b.node)}`;
 }
 
 export const veth: LinkType = {

@@ -46,6 +46,10 @@ const interfaceSettings = z
     ip: addressList.optional(),
     mtu: z.number().int().min(68).max(65535).optional().describe("Interface MTU in bytes"),
     description: z.string().optional().describe("Free text shown by inspect"),
+    mac: z
+      .string()
+      .optional()
+      .describe("MAC address (default: derived from lab, node and port, the same on every deploy)"),
     stub: z
       .boolean()
       .optional()
@@ -106,6 +110,7 @@ const endpoint = z.union([
       endpoint: endpointString,
       ip: addressList.optional().describe("Address(es) of this end of the link"),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of this end"),
+      mac: z.string().optional().describe("MAC address of this end (default: derived from lab, node and port)"),
     })
     .strict(),
 ]);

@@ -34,6 +34,9 @@ describe("port settings", { skip: skipUnlessRoot }, () => {
     // The stub port is up with carrier: its peer is up in the holder namespace.
     const link = await run("ip", ["-n", `wl_${LAB}_r1`, "-j", "link", "show", "dev", "lan0"]);
     assert.equal(JSON.parse(link.stdout)[0]?.operstate, "UP");
+    // Its MAC is the one the model derived: the same on every deploy.
+    const r1 = state.model.nodes.find((n) => n.name === "r1");
+    assert.equal(JSON.parse(link.stdout)[0]?.address, r1?.ports.find((p) => p.name === "lan0")?.mac);
     assert.ok((await run("ip", ["netns", "list"])).stdout.includes(stubHolder(LAB)));
     // FRR got the port's bandwidth and its RA settings.
     const conf = await run("ip", [

@@ -74,7 +74,9 @@ links:
   // Both ends in their namespaces: nothing after the peer's name is cut off.
   assert.ok(
     lines.some((l) =>
-      /^link add name a netns wl_hostile_n1 type veth peer name _leak__-[0-9a-f]{4} netns wl_hostile_n2$/.test(l),
+      /^link add name a address [0-9a-f:]{17} netns wl_hostile_n1 type veth peer name _leak__-[0-9a-f]{4} address [0-9a-f:]{17} netns wl_hostile_n2$/.test(
+        l,
+      ),
     ),
     lines.join("\n"),
   );

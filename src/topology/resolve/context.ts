@@ -25,6 +25,10 @@ export interface PortDraft {
   ifname: string;
   addrs: Addr[];
   mtu?: number;
+  /** Written by the user (`mac:`); otherwise derived in the model (resolve/mac.ts). */
+  mac?: string;
+  /** Where `mac:` was written, for errors. */
+  macAt?: Path;
   description?: string;
   stub?: boolean;
   shutdown?: boolean;
@@ -61,6 +65,7 @@ export interface EndDraft {
   path: Path;
   addrs: Addr[];
   mtu?: number;
+  mac?: string;
 }
 
 export interface LinkDraft {

@@ -16,6 +16,7 @@ import { autoAddress, checkAddresses, findOwners } from "./addresses.js";
 import { buildSegments, nameBridgePorts } from "./bridges.js";
 import { createContext } from "./context.js";
 import { cable, checkKernelNames, linkModel, readLink } from "./links.js";
+import { assignMacs } from "./mac.js";
 import { nodeModel, readNode } from "./nodes.js";
 import { applyRuntime } from "./runtime.js";
 
@@ -54,6 +55,7 @@ export function buildLab(input: TopologyInput, source: SourceInfo): Lab {
   nameBridgePorts(ctx);
   cable(ctx);
   checkKernelNames(ctx);
+  assignMacs(ctx);
   buildSegments(ctx);
   autoAddress(ctx);
   checkAddresses(ctx);

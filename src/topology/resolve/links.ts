@@ -103,6 +103,7 @@ function readEndpoint(ctx: ResolveContext, ep: EndpointIn, epPath: Path, link: n
     }
     end.addrs = parseAddresses(ctx, ep.ip, [...epPath, "ip"], port === undefined ? nodeName : `${nodeName}:${port}`);
     if (ep.mtu !== undefined) end.mtu = ep.mtu;
+    if (ep.mac !== undefined) end.mac = ep.mac;
   }
   return end;
 }
@@ -124,6 +125,10 @@ export function cable(ctx: ResolveContext): void {
       for (const a of end.addrs) if (!port.addrs.some((b) => b.cidr.text === a.cidr.text)) port.addrs.push(a);
       const mtu = end.mtu ?? port.mtu ?? link.mtu;
       if (mtu !== undefined) port.mtu = mtu;
+      if (end.mac !== undefined) {
+        port.mac = end.mac;
+        port.macAt = [...end.path.slice(0, -1), "mac"];
+      }
       return port;
     });
     link.ports = ports as [PortDraft, PortDraft];

@@ -95,6 +95,10 @@ export function readNode(ctx: ResolveContext, name: string): void {
     if (settings.mtu !== undefined) p.mtu = settings.mtu;
     if (settings.description !== undefined) p.description = settings.description;
     if (settings.stub) p.stub = true;
+    if (settings.mac !== undefined) {
+      p.mac = settings.mac;
+      p.macAt = [...ipath, "mac"];
+    }
     if (settings.shutdown) p.shutdown = true;
     if (settings.bandwidth !== undefined) {
       const kbps = bandwidthKbps(settings.bandwidth);
@@ -313,6 +317,7 @@ function portModel(p: PortDraft): PortModel {
   const m: PortModel = { node: p.node, name: p.name, ifname: p.ifname, addresses: p.addrs.map((a) => a.cidr.text) };
   if (p.mtu !== undefined) m.mtu = p.mtu;
   if (p.description !== undefined) m.description = p.description;
+  if (p.mac !== undefined) m.mac = p.mac;
   if (p.stub) m.stub = true;
   if (p.shutdown) m.shutdown = true;
   if (p.bandwidthKbps !== undefined) m.bandwidthKbps = p.bandwidthKbps;
