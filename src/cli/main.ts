@@ -25,6 +25,7 @@ function program(setCode: (code: number) => void): Command {
     .option("--no-wait", "do not wait for BGP sessions")
     .option("--timeout <seconds>", "how long to wait for BGP sessions", "60")
     .option("--keep-on-failure", "keep a half-built lab for debugging instead of rolling back")
+    .option("--strict", "refuse what is otherwise a warning (config lines FRR would skip)")
     .option("--verify", "run the topology's checks after deploy; exit 1 when one fails (the lab stays)")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/deploy.js")).deployCommand(flags)));
@@ -200,7 +201,7 @@ export async function main(argv: string[]): Promise<number> {
     // By name, not instanceof: importing the error classes would load the modules we defer.
     const err = e as Error;
     const name = err?.name;
-    if (name === "TopologyError" || name === "UsageError") {
+    if (name === "TopologyError" || name === "UsageError" || name === "ConfigError") {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
     }

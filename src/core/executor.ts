@@ -29,6 +29,14 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
+/** A line of the user's own configuration is wrong: an input error like a topology error (exit 2). */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
 export class DeployError extends Error {
   constructor(message: string) {
     super(message);

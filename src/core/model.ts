@@ -61,6 +61,8 @@ export interface StackModel {
   config?: string;
   /** The file `config` was read from (`startup-config:`), for error messages. */
   configFile?: string;
+  /** Where the first line of an inline `config:` is in the topology file (error positions). */
+  configPos?: SourcePos;
   /** The stack's options (FRR: profile, daemons, …), merged from defaults; owned by the stack. */
   options: Record<string, unknown>;
 }

@@ -16,10 +16,19 @@ export type Afi = "ipv4" | "ipv6";
  * Deploy reports it as its own failure (DeployError); `node stop/start` as is.
  */
 export class StackError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The user's input is wrong (a bad config line): an input error, exit code 2. */
+    readonly input = false,
+  ) {
     super(message);
     this.name = "StackError";
   }
+}
+
+export interface PrepareOptions {
+  /** Refuse what is otherwise a warning (FRR: navigation-only lines FRR skips). */
+  strict?: boolean;
 }
 
 /** A node's rendered configuration, checked before anything is built. */
@@ -118,7 +127,12 @@ export interface RoutingStack {
    * Renders and checks the nodes' configs (`handles[i]` is `nodes[i]`'s); throws StackError
    * naming the node, the topology file and the bad line. Keyed by node name.
    */
-  prepare(lab: Lab, nodes: NodeModel[], handles: NodeHandle[]): Promise<Map<string, PreparedConfig>>;
+  prepare(
+    lab: Lab,
+    nodes: NodeModel[],
+    handles: NodeHandle[],
+    opts?: PrepareOptions,
+  ): Promise<Map<string, PreparedConfig>>;
   /**
    * Steps that start the stack in the node with its prepared config: one group of the
    * routing phase. `ctx.signal` stops waits inside `call` steps.

@@ -93,7 +93,32 @@ export function parseTopology(text: string, file: string): Lab {
     first.errors = errors;
     throw first;
   }
-  return buildLab(parsed.data, source);
+  const lab = buildLab(parsed.data, source);
+  placeConfigs(lab, doc, lines, text);
+  return lab;
+}
+
+/**
+ * Where each inline `config:` text starts in the file, so that a bad line in it is reported
+ * at its own line and column. A literal block (`config: |`) keeps its lines one to one, its
+ * text starting on the line after the indicator at the block's indentation.
+ */
+function placeConfigs(lab: Lab, doc: Document, lines: LineCounter, text: string): void {
+  const fileLines = text.split("\n");
+  for (const node of lab.nodes) {
+    if (node.stack?.config === undefined || node.stack.configFile) continue;
+    const scalar = doc.getIn(["nodes", node.name, "config"], true);
+    if (!isScalar(scalar) || !scalar.range) continue;
+    const at = lines.linePos(scalar.range[0]);
+    if (scalar.type === "BLOCK_LITERAL" || scalar.type === "BLOCK_FOLDED") {
+      const first = fileLines[at.line] ?? "";
+      const indent = first.length - first.trimStart().length;
+      node.stack.configPos = { file: lab.file ?? "", line: at.line + 1, col: indent + 1 };
+    } else {
+      const quoted = scalar.type === "QUOTE_DOUBLE" || scalar.type === "QUOTE_SINGLE";
+      node.stack.configPos = { file: lab.file ?? "", line: at.line, col: at.col + (quoted ? 1 : 0) };
+    }
+  }
 }
 
 /**

@@ -215,7 +215,7 @@ describe("prepare", { skip: skipNoFrr }, () => {
     for (const n of nodes) assert.deepEqual(configs.get(n.name), configOf(lab, n));
   });
 
-  test("a bad raw line is a StackError naming the topology file, the node and the config line", async () => {
+  test("a bad raw line is an input StackError at its line and column in the topology file", async () => {
     const lab = parseTopology(
       "name: t\nnodes:\n  r1:\n    config: |\n      router bgp 65001\n       bogus line here\n",
       "/labs/t.yml",
@@ -229,7 +229,8 @@ describe("prepare", { skip: skipNoFrr }, () => {
       ),
       (e: Error) =>
         e instanceof StackError &&
-        /^\/labs\/t\.yml: r1: frr\.conf line \d+ \(config line 2\): % Unknown command: bogus line here$/.test(
+        e.input &&
+        /^\/labs\/t\.yml:6:7: r1: % Unknown command: bogus line here \(frr\.conf line \d+\)$/.test(
           e.message,
         ),
     );

@@ -15,6 +15,7 @@ export interface DeployFlags {
   wait?: boolean;
   timeout?: string;
   keepOnFailure?: boolean;
+  strict?: boolean;
   verify?: boolean;
 }
 
@@ -23,7 +24,8 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
   if (flags.dryRun) {
     // Configs are rendered and checked by the stacks' own parsers even in a dry run; the plan
     // is the one deploy would run.
-    const configs = await prepareConfigs(lab);
+    const configs = await prepareConfigs(lab, { strict: flags.strict });
+    for (const c of configs.values()) for (const w of c.warnings) process.stderr.write(`note: ${w}\n`);
     process.stdout.write(renderPlan(buildLabPlan(lab, configs, { dryRun: true })));
     return 0;
   }
@@ -44,6 +46,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
       onProgress: progressPrinter(Boolean(flags.json)),
       signal: abort.signal,
       keepOnFailure: flags.keepOnFailure,
+      strict: flags.strict,
       onLockWait: (h) => process.stderr.write(`  waiting: lab '${lab.name}' is busy (${h.op} by pid ${h.pid})…\n`),
     });
     // --verify: the topology's checks right after deploy (JSON: one document with both).

@@ -5,9 +5,15 @@
 import { checkImpairmentSupport } from "../../links/impair.js";
 import { nodeHandle } from "../../runtimes/index.js";
 import { stackOf } from "../../stacks/index.js";
-import { type PreparedConfig, type ReadyProgress, type RoutingStack, StackError } from "../../stacks/stack.js";
+import {
+  type PreparedConfig,
+  type PrepareOptions,
+  type ReadyProgress,
+  type RoutingStack,
+  StackError,
+} from "../../stacks/stack.js";
 import { listNetns } from "../../util/ip.js";
-import { checkAbort, DeployError, executePlan, type ProgressEvent } from "../executor.js";
+import { ConfigError, checkAbort, DeployError, executePlan, type ProgressEvent } from "../executor.js";
 import { availableMb, checkFit } from "../limits.js";
 import { withLabLock } from "../lock.js";
 import type { Lab, NodeModel } from "../model.js";
@@ -20,6 +26,8 @@ import { buildLabPlan, nodesByRuntime } from "./plan.js";
 export { DeployError, type ProgressEvent };
 
 export interface DeployOptions {
+  /** Refuse what is otherwise a warning (FRR: navigation-only config lines). */
+  strict?: boolean;
   /** Wait for every protocol to converge (default true). */
   wait?: boolean;
   /** How long to wait for convergence, in ms (default 60 s). */
@@ -70,16 +78,17 @@ function stacksOf(nodes: NodeModel[]): Map<RoutingStack, NodeModel[]> {
 }
 
 /** Renders and checks every routing node's config with its stack's own parser. */
-export async function prepareConfigs(lab: Lab): Promise<Map<string, PreparedConfig>> {
+export async function prepareConfigs(lab: Lab, opts: PrepareOptions = {}): Promise<Map<string, PreparedConfig>> {
   const configs = new Map<string, PreparedConfig>();
   for (const [stack, nodes] of stacksOf(lab.nodes)) {
     const handles = nodes.map((n) => nodeHandle(lab.name, n));
     try {
       await stack.preflight?.(lab, nodes, handles);
-      for (const [name, c] of await stack.prepare(lab, nodes, handles)) configs.set(name, c);
+      for (const [name, c] of await stack.prepare(lab, nodes, handles, opts)) configs.set(name, c);
     } catch (e) {
-      // A stack's refusal (bad config line, software missing) is deploy's: exit code and all.
-      if (e instanceof StackError) throw new DeployError(e.message);
+      // A stack's refusal: a bad line the user wrote is an input error (exit code 2, like
+      // every other), software missing is deploy's.
+      if (e instanceof StackError) throw e.input ? new ConfigError(e.message) : new DeployError(e.message);
       throw e;
     }
   }
@@ -151,8 +160,10 @@ async function deployLocked(lab: Lab, opts: DeployOptions): Promise<DeployResult
   const t0 = performance.now();
   await preflight(lab);
   const tc = performance.now();
-  const configs = await prepareConfigs(lab);
+  const configs = await prepareConfigs(lab, { strict: opts.strict });
   const configsMs = performance.now() - tc;
+  // What the stacks want said (a pasted hostname that differs, a skipped line), once each.
+  for (const c of configs.values()) for (const w of c.warnings) opts.onProgress?.({ type: "note", message: w });
   const stackNames = [...stacksOf(lab.nodes).keys()].map((s) => s.name.toUpperCase()).join(", ");
   if (configs.size) {
     opts.onProgress?.({

@@ -139,10 +139,22 @@ export function formatConfigError(node: NodeModel | string, err: FrrConfigError,
   const name = typeof node === "string" ? node : node.name;
   const cfg =
     err.configLine ?? (typeof node === "string" || err.line === 0 ? undefined : configLineOf(node, err.line, err.text));
-  // A config read from a startup-config file: its own line in that file.
-  const origin = typeof node === "string" ? undefined : node.stack?.configFile;
-  const source = origin ? `${origin} line` : "config line";
-  const where = err.line > 0 ? ` frr.conf line ${err.line}${cfg !== undefined ? ` (${source} ${cfg})` : ""}:` : "";
   const what = err.text ? `${err.message}: ${err.text}` : err.message;
+  const stack = typeof node === "string" ? undefined : node.stack;
+  // A line the user wrote: point at it where it was written, as every input error does.
+  if (cfg !== undefined && stack?.configFile)
+    return `${stack.configFile}:${cfg}:1: ${name}: ${what} (frr.conf line ${err.line})`;
+  if (cfg !== undefined && stack?.configPos && file) {
+    return `${file}:${stack.configPos.line + cfg - 1}:${stack.configPos.col}: ${name}: ${what} (frr.conf line ${err.line})`;
+  }
+  const where = err.line > 0 ? ` frr.conf line ${err.line}${cfg !== undefined ? ` (config line ${cfg})` : ""}:` : "";
   return `${file ? `${file}: ` : ""}${name}:${where} ${what}`;
+}
+
+/** Lines that only move between configuration levels: FRR skips them, with an error. */
+const NAVIGATION = /^(exit|exit-address-family|exit-vrf|exit-vni|exit-vnc|quit|end)$/;
+
+/** An error about a navigation-only line (a stray `exit-address-family`), not a real one. */
+export function isBenign(err: FrrConfigError): boolean {
+  return /Unknown command/.test(err.message) && NAVIGATION.test(err.text.trim());
 }

@@ -4,8 +4,8 @@ import os from "node:os";
 import pLimit from "p-limit";
 import type { Lab, NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
-import { type PreparedConfig, StackError } from "../stack.js";
-import { checkFrrConfig, type FrrConfigError, formatConfigError } from "./check.js";
+import { type PreparedConfig, type PrepareOptions, StackError } from "../stack.js";
+import { checkFrrConfig, type FrrConfigError, formatConfigError, isBenign } from "./check.js";
 import { checkFrrConfigsBatched } from "./check-many.js";
 import { logPath } from "./paths.js";
 import { renderFrrConfigDetailed } from "./render.js";
@@ -20,12 +20,36 @@ export async function prepareConfigs(
   lab: Lab,
   nodes: readonly NodeModel[],
   handles: readonly NodeHandle[],
+  opts: PrepareOptions = {},
 ): Promise<Map<string, PreparedConfig>> {
   const handleOf = new Map(handles.map((h) => [h.node.name, h]));
   const hostFs = (n: NodeModel) => handleOf.get(n.name)?.hostFs ?? true;
   const configs = new Map<string, PreparedConfig>();
   const fail = (n: NodeModel, errors: FrrConfigError[]) =>
-    new StackError(errors.map((e) => formatConfigError(n, e, lab.file)).join("\n"));
+    new StackError(errors.map((e) => formatConfigError(n, e, lab.file)).join("\n"), true);
+  /**
+   * FRR logs and skips navigation-only lines (a stray `exit-address-family`), and FRR's own
+   * test configs have them: a warning, with the line commented out so the daemons and
+   * `vtysh -f` load the rest as FRR would; `--strict` refuses them.
+   */
+  const settle = (n: NodeModel, r: PreparedConfig, errors: FrrConfigError[]): PreparedConfig => {
+    const benign = opts.strict ? [] : errors.filter(isBenign);
+    const real = errors.filter((e) => !benign.includes(e));
+    if (real.length) throw fail(n, real);
+    if (!benign.length) return r;
+    const lines = r.text.split("\n");
+    for (const e of benign) lines[e.line - 1] = `! wirelab: skipped, as FRR would: ${e.text.trim()}`;
+    return {
+      ...r,
+      text: lines.join("\n"),
+      warnings: [
+        ...r.warnings,
+        ...benign.map(
+          (e) => `${formatConfigError(n, e, lab.file)}: a navigation-only line FRR skips (--strict refuses it)`,
+        ),
+      ],
+    };
+  };
 
   // Configs rendered from intent alone are checked together by one vtysh process
   // (check-many.ts); those with raw config text, and container routers, one by one.
@@ -34,9 +58,7 @@ export async function prepareConfigs(
   const rendered = intentOnly.map((n) => render(lab, n));
   const batched = await checkFrrConfigsBatched(rendered.map((r) => r.text));
   intentOnly.forEach((n, i) => {
-    const errors = batched[i] ?? [];
-    if (errors.length) throw fail(n, errors);
-    configs.set(n.name, rendered[i] as PreparedConfig);
+    configs.set(n.name, settle(n, rendered[i] as PreparedConfig, batched[i] ?? []));
   });
 
   const limit = pLimit(os.availableParallelism());
@@ -52,8 +74,7 @@ export async function prepareConfigs(
             if (!hostFs(n)) return [];
             throw e;
           });
-          if (errors.length) throw fail(n, errors);
-          configs.set(n.name, r);
+          configs.set(n.name, settle(n, r, errors));
         }),
       ),
   );
