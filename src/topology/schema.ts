@@ -13,7 +13,7 @@ import { LAB_NAME, NODE_NAME } from "./names.js";
 
 export { LAB_NAME, NODE_NAME };
 
-import { bgpNodeSchema } from "../intents/bgp/schema.js";
+import { bgpLinkSchema, bgpNodeSchema } from "../intents/bgp/schema.js";
 import { staticNodeSchema } from "../intents/static/schema.js";
 import {
   cmdSchema,
@@ -90,6 +90,7 @@ export const linkSchema = z.union([
       subnet: z.string().optional().describe("The link's subnet; endpoint addresses must lie inside"),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of both ends"),
       impairment: impairmentSchema.optional(),
+      ...bgpLinkSchema,
     })
     .strict()
     .describe("Long form: endpoints plus link settings"),

@@ -1,6 +1,7 @@
 // A node's own kernel setup, inside its namespace: loopback, link types' lines (a bridge
 // device), each cabled port (alias, MTU, addresses, up), kernel routes of nodes that run no
 // routing stack, sysctls and its hostname. One process per node (see below).
+import { BLACKHOLE } from "../../intents/static/model.js";
 import { LINK_TYPES } from "../../links/index.js";
 import { runtimeOf } from "../../runtimes/index.js";
 import { stackOf } from "../../stacks/index.js";
@@ -39,7 +40,9 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   }
   // A node without a routing stack (a Linux host) gets its static routes from the kernel.
   if (!stackOf(node)) {
-    for (const r of node.intents.static ?? []) lines.push(`route add ${r.to} via ${r.via}`);
+    for (const r of node.intents.static ?? []) {
+      lines.push(r.via === BLACKHOLE ? `route add blackhole ${r.to}` : `route add ${r.to} via ${r.via}`);
+    }
   }
   const settings: string[] = [];
   const hasV6 = node.ports.some((p) => p.addresses.some(isV6)) || node.loopback.some(isV6);
