@@ -10,6 +10,7 @@ import { stackOf } from "../stacks/index.js";
 import type { RoutingStack } from "../stacks/stack.js";
 import { run } from "../util/exec.js";
 import { ipJson } from "../util/ip.js";
+import { probeBfd } from "./probe-bfd.js";
 
 export interface Observation {
   pass: boolean;
@@ -52,6 +53,8 @@ export async function probe(lab: Lab, spec: CheckSpec): Promise<Observation> {
       return probeFib(lab, spec);
     case "interface":
       return probeInterface(lab, spec);
+    case "bfd-session":
+      return probeBfd(lab, spec);
   }
 }
 

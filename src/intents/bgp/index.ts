@@ -25,3 +25,13 @@ export function runsBgp(node: NodeModel): boolean {
   // FRR's BGP daemon; a stack without a daemon list runs BGP only from the intent.
   return Array.isArray(daemons) && daemons.includes("bgpd");
 }
+
+/**
+ * Whether the node runs BFD: a BGP neighbor with bfd, or (BFD from the stack's raw config)
+ * the BFD daemon in the daemons the loader recorded.
+ */
+export function runsBfd(node: NodeModel): boolean {
+  if (node.intents.bgp?.neighbors.some((n) => n.bfd)) return true;
+  const daemons = node.stack?.options.daemons;
+  return Array.isArray(daemons) && daemons.includes("bfdd");
+}

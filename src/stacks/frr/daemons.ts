@@ -26,7 +26,8 @@ export function daemonsFor(node: NodeModel): string[] {
   return ["zebra", ...list.filter((d) => d !== "zebra")];
 }
 
-/** Protocols deploy waits for on the node: those whose daemon it starts (bgp only so far). */
+/** Protocols deploy waits for on the node: those whose daemon it starts (bgp, bfd). */
 export function protocolsFor(node: NodeModel): string[] {
-  return daemonsFor(node).includes("bgpd") ? ["bgp"] : [];
+  const daemons = daemonsFor(node);
+  return [...(daemons.includes("bgpd") ? ["bgp"] : []), ...(daemons.includes("bfdd") ? ["bfd"] : [])];
 }

@@ -7,6 +7,7 @@ import { FRR_BIN, OSPF_GR_FILE } from "../../core/paths.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { anyAlive } from "../../util/procs.js";
 import { type RoutingStack, StackError } from "../stack.js";
+import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { daemonsFor, protocolsFor } from "./daemons.js";
 import { start, stop } from "./node.js";
@@ -90,4 +91,5 @@ export const frr: RoutingStack = {
   bgpSummary,
   bgpRoutes,
   ribRoutes,
+  bfdPeers,
 };
