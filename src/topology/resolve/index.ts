@@ -12,7 +12,7 @@ import { resolveImpairments } from "../impairment.js";
 import { didYouMean } from "../issues.js";
 import { LAB_NAME, type TopologyInput } from "../schema.js";
 import { orderedKeys, type SourceInfo } from "../source.js";
-import { autoAddress, checkAddresses, findOwners } from "./addresses.js";
+import { autoAddress, checkAddresses, checkLabAddresses, findOwners } from "./addresses.js";
 import { buildSegments, nameBridgePorts } from "./bridges.js";
 import { createContext } from "./context.js";
 import { cable, checkKernelNames, linkModel, readLink } from "./links.js";
@@ -57,6 +57,7 @@ export function buildLab(input: TopologyInput, source: SourceInfo): Lab {
   buildSegments(ctx);
   autoAddress(ctx);
   checkAddresses(ctx);
+  checkLabAddresses(ctx);
   findOwners(ctx);
 
   const nodes = [...ctx.nodes.values()].map((node) => nodeModel(ctx, node));
