@@ -1,7 +1,6 @@
 // Address rules across the lab (src/topology/resolve/addresses.ts checkLabAddresses): one
 // address on one port, separate subnets on the ports of a node, a family in common on the
 // two ends of a link unless it is BGP unnumbered; each refused at the address as written.
-import assert from "node:assert/strict";
 import { test } from "node:test";
 import { lab, refused } from "./topo-helpers.js";
 

@@ -56,7 +56,7 @@ export function resolveBgp(ctx: ResolveContext, node: NodeDraft): BgpModel | und
     if (neighbors.some((n) => n.unnumbered && n.port === port.name)) continue;
     const at = unnumberedPath(port.link);
     const peer = ctx.nodes.get(port.peer?.node ?? "");
-    if (!peer || peer.kind.role !== "router" || !peer.input.bgp) {
+    if (peer?.kind.role !== "router" || !peer.input.bgp) {
       ctx.fail(
         at,
         `link ${node.name}:${port.name} — ${port.peer?.node}:${port.peer?.port} is BGP unnumbered, but ${port.peer?.node} runs no BGP (no bgp settings)`,
