@@ -52,8 +52,20 @@ export function addressOwners(lab: Lab): Map<string, string> {
   for (const n of lab.nodes) {
     for (const a of n.loopback) owners.set(bare(a), n.name);
     for (const p of n.ports) for (const a of p.addresses) owners.set(bare(a), n.name);
+    // Sessions named by a port (BGP unnumbered): the node at the other end of its cable.
+    for (const p of n.ports) if (p.peer) owners.set(portKey(n.name, p.ifname), p.peer.node);
   }
   return owners;
+}
+
+/** The owners key of a session a node names by its port's kernel name (`%` is in no ifname). */
+function portKey(node: string, ifname: string): string {
+  return `${node}%${ifname}`;
+}
+
+/** The node a session half leads to: by the peer's address, else by this node's port. */
+function peerOf(h: SessionHalf, owners: Map<string, string>): string | undefined {
+  return owners.get(h.peerAddress) ?? owners.get(portKey(h.node, h.peerAddress));
 }
 
 /** The network of a CIDR address ("192.168.101.1/24" → "192.168.101.0/24"), if it parses. */
@@ -91,16 +103,13 @@ export function pairSessions(halves: SessionHalf[], owners: Map<string, string>)
     if (used.has(h)) continue;
     used.add(h);
     const family = familyOf(h.peerAddress);
-    const peer = owners.get(h.peerAddress);
+    const peer = peerOf(h, owners);
     const other =
       peer === undefined
         ? undefined
         : sorted.find(
             (o) =>
-              !used.has(o) &&
-              o.node === peer &&
-              owners.get(o.peerAddress) === h.node &&
-              familyOf(o.peerAddress) === family,
+              !used.has(o) && o.node === peer && peerOf(o, owners) === h.node && familyOf(o.peerAddress) === family,
           );
     if (other) used.add(other);
     const base = peer === undefined ? `${h.node}~${h.peerAddress}` : `${h.node}~${peer}~${family}`;
