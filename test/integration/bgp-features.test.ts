@@ -147,3 +147,36 @@ describe("dual-stack.yml: one session per family, IPv6 loopbacks routed", { skip
     assert.deepEqual(await waitNoLeftovers(LAB), []);
   });
 });
+
+describe("iBGP over loopbacks that only OSPF makes reachable (raw config next to the intent)", {
+  skip: skipUnlessRoot,
+}, () => {
+  const LAB = "bxospf";
+  after(() => destroy(LAB));
+
+  test("deploy returns once OSPF has brought the loopbacks and so the sessions up", async (t) => {
+    const lab = {
+      ...(await loadTopology(path.join(EXAMPLES, "../test/integration/fixtures/ibgp-ospf.yml"))),
+      name: LAB,
+    };
+    const result = await deployLab(lab, { timeoutMs: 60_000 });
+    t.diagnostic(
+      `ibgp-ospf.yml: ${result.ready.map((r) => `${r.summary} (${(r.ms / 1000).toFixed(2)} s)`).join("; ")}`,
+    );
+    assert.equal(result.bgp?.done, true, `BGP converged: ${result.bgp?.down.join(", ")}`);
+    const route = await inNode(LAB, "r1", ["ip", "-4", "-j", "route", "show", "10.255.0.3"]);
+    assert.equal(JSON.parse(route.stdout)[0]?.protocol, "ospf", "r1 reaches r3's loopback through OSPF");
+    const best = await bestPath(LAB, "r1", "ipv4", "10.3.0.0/16");
+    assert.deepEqual(
+      best.nexthops.map((n) => n.ip),
+      ["10.255.0.3"],
+    );
+  });
+
+  test("its checks pass", () => verifies(LAB));
+
+  test("destroy leaves nothing behind", async () => {
+    await destroy(LAB);
+    assert.deepEqual(await waitNoLeftovers(LAB), []);
+  });
+});
