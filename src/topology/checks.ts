@@ -264,6 +264,9 @@ class CheckResolver {
       }
       return { label: addr, addresses: [addr] };
     }
+    // An interface neighbor (BGP unnumbered) by this node's port: the stack names it so.
+    const byPort = neighbors?.find((n) => n.unnumbered && (n.port === text || n.address === text));
+    if (byPort && !this.lab.nodes.some((n) => n.name === text)) return { label: text, addresses: [byPort.address] };
     const peer = nodeOrError(this.lab, text);
     if (typeof peer === "string") this.fail(path, `${what}: BGP neighbor ${q(text)} of ${node.name}: ${peer}`);
     if (neighbors) {

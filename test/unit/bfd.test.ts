@@ -32,10 +32,11 @@ links:
     bgp: { unnumbered: true }
 checks:
   - bfd-session: r2
+  - bgp-session: { node: r1, neighbors: ["2", r3] }
   - bfd-session: { node: r1, peers: [r2, "2", 10.0.0.1], expect: up }
 `;
 
-test("deploy waits for bfd on nodes that run bfdd; bfd-session peers resolve to addresses and ports", () => {
+test("deploy waits for bfd on nodes that run bfdd; bfd-session and bgp-session peers by node, port or address", () => {
   const lab = parseTopology(LAB, "lab.yml");
   const r1 = findNode(lab, "r1");
   assert.ok(r1);
@@ -43,7 +44,13 @@ test("deploy waits for bfd on nodes that run bfdd; bfd-session peers resolve to 
   const r3 = findNode(lab, "r3");
   assert.ok(r3);
   assert.deepEqual(protocolsFor(r3), ["bgp"]);
-  const spec = lab.checks?.[1]?.spec;
+  const bgp = lab.checks?.[1]?.spec;
+  assert.ok(bgp?.type === "bgp-session");
+  assert.deepEqual(bgp.neighbors, [
+    { label: "2", addresses: ["2"] },
+    { label: "r3", addresses: ["2"] },
+  ]);
+  const spec = lab.checks?.[2]?.spec;
   assert.ok(spec?.type === "bfd-session");
   assert.deepEqual(spec.peers, [
     { label: "r2", addresses: ["10.0.0.1"], ifnames: ["1"] },
