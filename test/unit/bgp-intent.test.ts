@@ -224,7 +224,7 @@ describe("neighbor options", () => {
   const two = (opts: string, asn2 = 65002) => `name: o
 nodes:
   r1: { bgp: { asn: 65001, originate: [10.1.0.0/16], neighbors: [{ node: r2, ${opts} }] } }
-  r2: { bgp: { asn: ${asn2}, neighbors: [r1] } }
+  r2: { bgp: { asn: ${asn2}, bfd: true, neighbors: [r1] } }
 links:
   - [{ endpoint: r1:1, ip: 10.0.0.0/31 }, { endpoint: r2:1, ip: 10.0.0.1/31 }]
 `;
@@ -260,23 +260,26 @@ links:
     refused(two("timers: { keepalive: 1, hold: 2 }"), "2 }", "must be 0 or at least 3");
   });
 
-  test("bgp.bfd for all, a link's bfd for its sessions, a neighbor's own false wins", () => {
-    const l = lab(`name: f
+  test("bgp.bfd for all, a link's bfd for its sessions, a neighbor's own false wins; one end only is refused", () => {
+    const text = (r3: string) => `name: f
 nodes:
   r1: { bgp: { asn: 65001, neighbors: [r2, { node: r3, bfd: false }] } }
   r2: { bgp: { asn: 65002, bfd: true, neighbors: [r1] } }
-  r3: { bgp: { asn: 65003, neighbors: [r1] } }
+  r3: { interfaces: { lo: { ip: 10.255.0.3/32 } }, bgp: { asn: 65003, neighbors: [${r3}] } }
 links:
   - endpoints: [{ endpoint: r1:1, ip: 10.0.0.0/31 }, { endpoint: r2:1, ip: 10.0.0.1/31 }]
     bfd: true
   - endpoints: [{ endpoint: r1:2, ip: 10.0.1.0/31 }, { endpoint: r3:1, ip: 10.0.1.1/31 }]
     bfd: true
-`);
+`;
+    const l = lab(text("{ node: r1, bfd: false }"));
     assert.deepEqual(
       bgpOf(l, "r1").neighbors.map((n) => n.bfd),
       [true, false],
     );
     assert.equal(bgpOf(l, "r2").neighbors[0]?.bfd, true);
-    assert.equal(bgpOf(l, "r3").neighbors[0]?.bfd, true, "from the link");
+    assert.equal(bgpOf(l, "r3").neighbors[0]?.bfd, false);
+    // r3 takes BFD from the link, r1 turns it off: bfdd would keep r3's session down forever.
+    refused(text("r1"), "bgp: { asn: 65003", "BFD is on r3's BGP session to r1 (10.0.1.0) but not on r1's end");
   });
 });

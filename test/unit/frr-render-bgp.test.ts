@@ -37,7 +37,7 @@ describe("route reflection over loopbacks", () => {
 nodes:
   rr1:
     interfaces: { lo: { ip: [10.255.0.1/32, "fd00:ff::1/128"] } }
-    bgp: { asn: 65000, rr: true, cluster-id: 10.255.0.100, neighbors: [c1] }
+    bgp: { asn: 65000, rr: true, cluster-id: 10.255.0.100, bfd: true, neighbors: [c1] }
   c1:
     interfaces: { lo: { ip: [10.255.0.11/32, "fd00:ff::11/128"] } }
     bgp: { asn: 65000, neighbors: [{ node: rr1, next-hop-self: true, bfd: true }] }
@@ -76,7 +76,7 @@ nodes:
     interfaces: { lo: { ip: 10.255.1.1/32 } }
     bgp: { asn: 65101, advertise-loopbacks: true, neighbors: [{ port: Ethernet1/1, bfd: true }] }
   spine1:
-    bgp: { asn: 65000, router-id: 10.255.0.1, neighbors: [{ port: swp1, remote-as: 65101 }] }
+    bgp: { asn: 65000, router-id: 10.255.0.1, neighbors: [{ port: swp1, remote-as: 65101, bfd: true }] }
   spine2:
     bgp: { asn: 65101, router-id: 10.255.0.2 }
 links:

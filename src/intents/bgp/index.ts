@@ -3,6 +3,7 @@
 import type { NodeModel } from "../../core/model.js";
 import { q } from "../../topology/errors.js";
 import type { IntentModule } from "../intent.js";
+import { checkBgpPairs } from "./pairs.js";
 import { resolveBgp } from "./resolve.js";
 import { bgpNodeSchema } from "./schema.js";
 
@@ -12,6 +13,7 @@ export const bgpIntent: IntentModule<"bgp"> = {
   appliesTo: ["router"],
   refusal: (node, key) => `node ${q(node.name)} is a ${node.kind} node: '${key}' applies only to frr nodes`,
   resolve: resolveBgp,
+  checkLab: checkBgpPairs,
   protocol: "bgp",
 };
 

@@ -5,6 +5,7 @@
 // The steps run in a fixed order on a shared context (context.ts): nodes, links, cabling,
 // bridge segments, addresses, then each node's model with its intents and stack options.
 import type { Lab } from "../../core/model.js";
+import { INTENTS } from "../../intents/index.js";
 import { ALL_KINDS, kindOf } from "../../kinds/index.js";
 import { resolveChecks } from "../checks.js";
 import { q } from "../errors.js";
@@ -61,6 +62,7 @@ export function buildLab(input: TopologyInput, source: SourceInfo): Lab {
   findOwners(ctx);
 
   const nodes = [...ctx.nodes.values()].map((node) => nodeModel(ctx, node));
+  for (const m of INTENTS) m.checkLab?.(ctx, nodes);
   const links = ctx.links.map((l) => linkModel(ctx, l));
   const lab: Lab = { name: input.name, file: source.file, nodes, links };
   resolveImpairments(lab, input, source);
