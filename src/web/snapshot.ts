@@ -4,6 +4,7 @@
 // recorded model alone (`modelSnapshot`, for exports of a lab that is not deployed) or from
 // the running lab (`gatherSnapshot`: `ip -j`, `tc`, each router's stack for its BGP state).
 // `diffSnapshot` is what the server pushes to open pages.
+import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import pLimit from "p-limit";
 import { inspectLab, type PortInspect } from "../core/inspect.js";
@@ -34,6 +35,11 @@ export * from "./view.js";
 
 export function familyOf(address: string): Family {
   return address.includes(":") ? "ipv6" : "ipv4";
+}
+
+/** Families a session may carry: its address's, or both for one named by a port (BGP unnumbered). */
+export function sessionFamilies(address: string): Family[] {
+  return isIP(address) ? [familyOf(address)] : ["ipv4", "ipv6"];
 }
 
 function bare(cidr: string): string {
@@ -229,7 +235,7 @@ async function readBgp(lab: string, node: NodeModel, stack: BgpReader, owners: M
     pfxSnt: p.pfxSnt,
   }));
   const families = new Set<Family>(["ipv4"]);
-  for (const h of halves) families.add(familyOf(h.peerAddress));
+  for (const h of halves) for (const f of sessionFamilies(h.peerAddress)) families.add(f);
   for (const n of node.intents.bgp?.networks ?? []) families.add(familyOf(n));
   const announced: string[] = [];
   const received: ReceivedPrefix[] = [];
