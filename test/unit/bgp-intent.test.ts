@@ -73,6 +73,44 @@ links:
     refused(text, "lo }", "r2 has no IPv4 loopback address");
   });
 
+  test("port: keeps same-AS routers with loopbacks peering over their link", () => {
+    const l = lab(RR("{ asn: 65000, neighbors: [{ node: c1, port: 1 }, c2] }"));
+    assert.deepEqual(
+      bgpOf(l, "rr1").neighbors.map((n) => [n.address, n.updateSource]),
+      [
+        ["10.0.1.1", undefined],
+        ["10.255.0.12", "lo"],
+      ],
+    );
+  });
+
+  test("update-source lo without a loopback of its own, or eBGP to an uncabled router without multihop, is refused", () => {
+    const text = (r1: string) => `name: x
+nodes:
+  r1:
+    ${r1}
+  r2:
+    interfaces: { lo: { ip: 10.255.0.2/32 } }
+    bgp: { asn: 65002, neighbors: [{ node: r1, update-source: lo, ebgp-multihop: 2 }] }
+  r3: {}
+links:
+  - [{ endpoint: r1:1, ip: 10.0.0.0/31 }, { endpoint: r3:1, ip: 10.0.0.1/31 }]
+  - [{ endpoint: r3:2, ip: 10.0.1.0/31 }, { endpoint: r2:1, ip: 10.0.1.1/31 }]
+`;
+    refused(
+      text("bgp: { asn: 65001, neighbors: [{ node: r2, update-source: lo }] }"),
+      "lo }",
+      "r1 has no loopback address",
+    );
+    refused(
+      text(
+        "interfaces: { lo: { ip: 10.255.0.1/32 } }\n    bgp: { asn: 65001, neighbors: [{ node: r2, update-source: lo }] }",
+      ),
+      "lo }",
+      "not cabled to r1: set ebgp-multihop",
+    );
+  });
+
   test("without loopbacks, same-AS neighbors cabled together peer on the link as before", () => {
     const l = lab(`name: x
 nodes:
