@@ -212,7 +212,17 @@ export type CheckSpec =
       expect: "full" | "down";
     }
   | { type: "isis-adjacency"; node: string; neighbor: IgpPeerRef; expect: "up" | "down" }
-  | { type: "interface"; node: string; port: string; ifname: string; expect: "up" | "down" };
+  | { type: "interface"; node: string; port: string; ifname: string; expect: "up" | "down" }
+  | { type: "bfd-session"; node: string; peers?: BfdPeerRef[]; expect: "up" | "down" };
+
+/** A BFD peer named in a check: a session to any of these addresses or over any of these ports. */
+export interface BfdPeerRef {
+  /** As the user wrote it: a node name, an address or a port. */
+  label: string;
+  addresses: string[];
+  /** Kernel names of this node's ports toward the peer (sessions over link-local addresses). */
+  ifnames: string[];
+}
 
 export interface CheckModel {
   name: string;

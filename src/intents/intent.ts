@@ -4,7 +4,7 @@
 // renders it. A new intent is a folder here plus one line in src/intents/index.ts (and its
 // schema fragment spread into src/topology/schema.ts).
 import type { z } from "zod";
-import type { IntentModels, Role } from "../core/model.js";
+import type { IntentModels, NodeModel, Role } from "../core/model.js";
 import type { NodeDraft, ResolveContext } from "../topology/resolve/context.js";
 
 export type IntentName = keyof IntentModels;
@@ -24,6 +24,11 @@ export interface IntentModule<K extends IntentName = IntentName> {
    * is known; errors go through ctx.fail at the place in the file.
    */
   resolve(ctx: ResolveContext, node: NodeDraft): IntentModels[K];
+  /**
+   * Rules between nodes, once every node's intents are resolved (e.g. both ends of a BGP
+   * session agree on BFD); errors through ctx.fail.
+   */
+  checkLab?(ctx: ResolveContext, nodes: readonly NodeModel[]): void;
   /** Protocol deploy waits for when a node has this intent (bgp), if any. */
   protocol?: string;
 }

@@ -109,6 +109,20 @@ export interface RibRoute {
   nexthops: RibNexthop[];
 }
 
+/** One BFD session as the stack reports it (FRR: `show bfd peers json`). */
+export interface BfdPeer {
+  /** The peer's address (an IPv6 link-local one for a session over an unnumbered link). */
+  peer: string;
+  local?: string;
+  /** Kernel name of the port, for single-hop sessions. */
+  interface?: string;
+  /** up, down, init, shutdown, … */
+  status: string;
+  up: boolean;
+  multihop: boolean;
+  uptimeS?: number;
+}
+
 export interface RoutingStack {
   name: string;
   /** Intent modules this stack renders; a node using another is refused with file:line:col. */
@@ -177,6 +191,8 @@ export interface RoutingStack {
   bgpSummary?(handle: NodeHandle, opts?: QueryOptions): Promise<BgpSummary>;
   /** BGP table for one family, by prefix; {} without a BGP instance. */
   bgpRoutes?(handle: NodeHandle, afi: Afi, opts?: QueryOptions): Promise<Record<string, BgpPath[]>>;
+  /** BFD sessions (checks); throws when the BFD daemon does not answer. */
+  bfdPeers?(handle: NodeHandle, opts?: QueryOptions): Promise<BfdPeer[]>;
   /** The stack's RIB for one family, by prefix (web view: a node's routes). */
   ribRoutes?(handle: NodeHandle, afi: Afi, opts?: QueryOptions): Promise<Record<string, RibRoute[]>>;
   /** OSPF neighbors of both families (OSPFv2 and OSPFv3, those that run); throws when no OSPF daemon answers. */

@@ -48,6 +48,20 @@ const bgpSessionCheck = z.union([
     .strict(),
 ]);
 
+const bfdSessionCheck = z.union([
+  z.string().describe("A router: all of its BFD sessions are up"),
+  z
+    .object({
+      node: z.string(),
+      peers: z
+        .array(z.union([z.string(), z.number().int().nonnegative()]))
+        .optional()
+        .describe("Peers by node name, address or this node's port; default: every BFD session of the node"),
+      expect: z.enum(["up", "down"]).optional().describe("up (default) or down"),
+    })
+    .strict(),
+]);
+
 const asPath = z
   .union([z.string(), z.number().int(), z.array(z.number().int())])
   .describe("AS path as FRR shows it: '65002 65003' or [65002, 65003]; '' for a locally originated route");
@@ -120,9 +134,12 @@ export const checkSchema = z
     "ospf-neighbor": ospfNeighborCheck.optional().describe("An OSPF adjacency of a router is Full (or down)"),
     "isis-adjacency": isisAdjacencyCheck.optional().describe("An IS-IS adjacency of a router is Up (or down)"),
     interface: interfaceCheck.optional().describe("Interface state of node:port (up or down)"),
+    "bfd-session": bfdSessionCheck.optional().describe("BFD sessions of a router are up (or down)"),
   })
   .strict()
-  .describe("One check: exactly one of ping, bgp-session, bgp-route, route, interface, ospf-neighbor, isis-adjacency");
+  .describe(
+    "One check: exactly one of ping, bgp-session, bgp-route, route, interface, ospf-neighbor, isis-adjacency, bfd-session",
+  );
 
 const faultSchema = z
   .object({

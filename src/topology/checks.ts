@@ -3,6 +3,7 @@
 // before anything is deployed, and the runner (src/verify/) never reads YAML.
 
 import type {
+  BfdPeerRef,
   CheckModel,
   CheckSpec,
   FaultModel,
@@ -12,7 +13,7 @@ import type {
   ScenarioModel,
   SourcePos,
 } from "../core/model.js";
-import { runsBgp } from "../intents/bgp/index.js";
+import { runsBfd, runsBgp } from "../intents/bgp/index.js";
 import { ipString, isLinkLocal, parseIp, parsePrefix } from "./address.js";
 import { igpRouter, isisNeighborRef, ospfNeighborRef } from "./checks-igp.js";
 import type { CheckInput } from "./checks-schema.js";
@@ -33,6 +34,7 @@ const CHECK_TYPES = [
   "interface",
   "ospf-neighbor",
   "isis-adjacency",
+  "bfd-session",
 ] as const;
 
 /** Sets lab.checks and lab.scenarios from the file; throws TopologyError at the offending place. */
@@ -240,6 +242,22 @@ class CheckResolver {
         );
         return { type, node: node.name, neighbor, expect: o.expect ?? "up" };
       }
+      case "bfd-session": {
+        const raw = c["bfd-session"] as NonNullable<CheckInput["bfd-session"]>;
+        const b = typeof raw === "string" ? { node: raw } : raw;
+        const npath: Path = typeof raw === "string" ? at : [...at, "node"];
+        const node = this.node(b.node, npath, what);
+        if (!runsBfd(node)) this.fail(npath, `${what}: ${node.name} runs no BFD (no bfd on a BGP neighbor, no bfdd)`);
+        const spec: CheckSpec = {
+          type,
+          node: node.name,
+          expect: (typeof raw === "string" ? undefined : raw.expect) ?? "up",
+        };
+        if (typeof raw !== "string" && raw.peers) {
+          spec.peers = raw.peers.map((p, k) => this.bfdPeer(node, String(p), [...at, "peers", k], what));
+        }
+        return spec;
+      }
       case "interface": {
         const raw = c.interface as NonNullable<CheckInput["interface"]>;
         const text = typeof raw === "string" ? raw : raw.endpoint;
@@ -291,6 +309,9 @@ class CheckResolver {
       }
       return { label: addr, addresses: [addr] };
     }
+    // An interface neighbor (BGP unnumbered) by this node's port: the stack names it so.
+    const byPort = neighbors?.find((n) => n.unnumbered && (n.port === text || n.address === text));
+    if (byPort && !this.lab.nodes.some((n) => n.name === text)) return { label: text, addresses: [byPort.address] };
     const peer = nodeOrError(this.lab, text);
     if (typeof peer === "string") this.fail(path, `${what}: BGP neighbor ${q(text)} of ${node.name}: ${peer}`);
     if (neighbors) {
@@ -300,6 +321,24 @@ class CheckResolver {
     }
     // Raw config: the session may use any of the peer's addresses.
     return { label: peer.name, addresses: allAddresses(peer) };
+  }
+
+  /** A BFD peer of `node`: an address, one of its ports, or a node (its addresses and the ports toward it). */
+  private bfdPeer(node: NodeModel, text: string, path: Path, what: string): BfdPeerRef {
+    const ip = parseIp(text);
+    if (typeof ip !== "string") return { label: ipString(ip), addresses: [ipString(ip)], ifnames: [] };
+    const port = node.ports.find((p) => p.name === text);
+    if (port) return { label: text, addresses: [], ifnames: [port.ifname] };
+    const peer = nodeOrError(this.lab, text);
+    if (typeof peer === "string")
+      this.fail(path, `${what}: ${q(text)} is not an address, a port of ${node.name} or a node: ${peer}`);
+    const toward = node.ports.filter((p) => p.peer?.node === peer.name).map((p) => p.ifname);
+    const viaBgp = (node.intents.bgp?.neighbors ?? []).filter((n) => n.node === peer.name);
+    return {
+      label: peer.name,
+      addresses: [...new Set([...allAddresses(peer), ...viaBgp.filter((n) => !n.unnumbered).map((n) => n.address)])],
+      ifnames: [...new Set([...toward, ...viaBgp.filter((n) => n.unnumbered).map((n) => n.address)])],
+    };
   }
 
   scenario(name: string, s: NonNullable<TopologyInput["scenarios"]>[string]): ScenarioModel {
@@ -354,5 +393,7 @@ export function describeCheck(s: CheckSpec): string {
       return `${s.node} IS-IS adjacency to ${s.neighbor.label} ${s.expect === "down" ? "down" : "Up"}`;
     case "interface":
       return `${s.node}:${s.port} ${s.expect}`;
+    case "bfd-session":
+      return `${s.node} BFD ${s.peers ? `sessions to ${s.peers.map((p) => p.label).join(", ")}` : "sessions"} ${s.expect}`;
   }
 }

@@ -13,7 +13,7 @@ import { LAB_NAME, NODE_NAME } from "./names.js";
 
 export { LAB_NAME, NODE_NAME };
 
-import { bgpNodeSchema } from "../intents/bgp/schema.js";
+import { bgpLinkSchema, bgpNodeSchema } from "../intents/bgp/schema.js";
 import { isisLinkSchema, isisNodeSchema } from "../intents/isis/schema.js";
 import { ospfLinkSchema, ospfNodeSchema } from "../intents/ospf/schema.js";
 import { staticNodeSchema } from "../intents/static/schema.js";
@@ -125,6 +125,7 @@ export const linkSchema = z.union([
       impairment: impairmentSchema.optional(),
       ...ospfLinkSchema,
       ...isisLinkSchema,
+      ...bgpLinkSchema,
     })
     .strict()
     .describe("Long form: endpoints plus link settings"),

@@ -10,6 +10,7 @@ import { stackOf } from "../stacks/index.js";
 import type { RoutingStack } from "../stacks/stack.js";
 import { run } from "../util/exec.js";
 import { ipJson } from "../util/ip.js";
+import { probeBfd } from "./probe-bfd.js";
 import { probeIsisAdjacency, probeOspfNeighbor, probeRib } from "./probe-igp.js";
 
 export interface Observation {
@@ -57,6 +58,8 @@ export async function probe(lab: Lab, spec: CheckSpec): Promise<Observation> {
       return probeOspfNeighbor(lab, spec);
     case "isis-adjacency":
       return probeIsisAdjacency(lab, spec);
+    case "bfd-session":
+      return probeBfd(lab, spec);
   }
 }
 

@@ -8,7 +8,7 @@ import { stackOf } from "../stacks/index.js";
 import type { RibRoute } from "../stacks/stack.js";
 import { run } from "../util/exec.js";
 import { ipJson } from "../util/ip.js";
-import { addressOwners, cableId, type Family, familyOf } from "./snapshot.js";
+import { addressOwners, cableId, type Family, sessionFamilies } from "./snapshot.js";
 
 export interface RouteRow {
   prefix: string;
@@ -139,7 +139,7 @@ export async function nodeDetails(state: LabState, name: string): Promise<NodeDe
   if (stack?.bgpPeers && stack.bgpRoutes && stack.protocols(m).includes("bgp")) {
     const peers = await stack.bgpPeers(handle).catch(fail("BGP summary"));
     const owners = addressOwners(state.model);
-    const families = new Set<Family>(["ipv4", ...(peers ?? []).map((p) => familyOf(p.address))]);
+    const families = new Set<Family>(["ipv4", ...(peers ?? []).flatMap((p) => sessionFamilies(p.address))]);
     const table: BgpRow[] = [];
     for (const afi of families) {
       const t = await stack.bgpRoutes(handle, afi).catch(fail(`BGP ${afi} table`));

@@ -4,6 +4,7 @@
 // recorded model alone (`modelSnapshot`, for exports of a lab that is not deployed) or from
 // the running lab (`gatherSnapshot`: `ip -j`, `tc`, each router's stack for its BGP state).
 // `diffSnapshot` is what the server pushes to open pages.
+import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import pLimit from "p-limit";
 import { inspectLab, type PortInspect } from "../core/inspect.js";
@@ -36,6 +37,11 @@ export function familyOf(address: string): Family {
   return address.includes(":") ? "ipv6" : "ipv4";
 }
 
+/** Families a session may carry: its address's, or both for one named by a port (BGP unnumbered). */
+export function sessionFamilies(address: string): Family[] {
+  return isIP(address) ? [familyOf(address)] : ["ipv4", "ipv6"];
+}
+
 function bare(cidr: string): string {
   return cidr.split("/")[0] ?? cidr;
 }
@@ -52,8 +58,20 @@ export function addressOwners(lab: Lab): Map<string, string> {
   for (const n of lab.nodes) {
     for (const a of n.loopback) owners.set(bare(a), n.name);
     for (const p of n.ports) for (const a of p.addresses) owners.set(bare(a), n.name);
+    // Sessions named by a port (BGP unnumbered): the node at the other end of its cable.
+    for (const p of n.ports) if (p.peer) owners.set(portKey(n.name, p.ifname), p.peer.node);
   }
   return owners;
+}
+
+/** The owners key of a session a node names by its port's kernel name (`%` is in no ifname). */
+function portKey(node: string, ifname: string): string {
+  return `${node}%${ifname}`;
+}
+
+/** The node a session half leads to: by the peer's address, else by this node's port. */
+function peerOf(h: SessionHalf, owners: Map<string, string>): string | undefined {
+  return owners.get(h.peerAddress) ?? owners.get(portKey(h.node, h.peerAddress));
 }
 
 /** The network of a CIDR address ("192.168.101.1/24" → "192.168.101.0/24"), if it parses. */
@@ -91,16 +109,13 @@ export function pairSessions(halves: SessionHalf[], owners: Map<string, string>)
     if (used.has(h)) continue;
     used.add(h);
     const family = familyOf(h.peerAddress);
-    const peer = owners.get(h.peerAddress);
+    const peer = peerOf(h, owners);
     const other =
       peer === undefined
         ? undefined
         : sorted.find(
             (o) =>
-              !used.has(o) &&
-              o.node === peer &&
-              owners.get(o.peerAddress) === h.node &&
-              familyOf(o.peerAddress) === family,
+              !used.has(o) && o.node === peer && peerOf(o, owners) === h.node && familyOf(o.peerAddress) === family,
           );
     if (other) used.add(other);
     const base = peer === undefined ? `${h.node}~${h.peerAddress}` : `${h.node}~${peer}~${family}`;
@@ -220,7 +235,7 @@ async function readBgp(lab: string, node: NodeModel, stack: BgpReader, owners: M
     pfxSnt: p.pfxSnt,
   }));
   const families = new Set<Family>(["ipv4"]);
-  for (const h of halves) families.add(familyOf(h.peerAddress));
+  for (const h of halves) for (const f of sessionFamilies(h.peerAddress)) families.add(f);
   for (const n of node.intents.bgp?.networks ?? []) families.add(familyOf(n));
   const announced: string[] = [];
   const received: ReceivedPrefix[] = [];

@@ -230,9 +230,7 @@ describe("prepare", { skip: skipNoFrr }, () => {
       (e: Error) =>
         e instanceof StackError &&
         e.input &&
-        /^\/labs\/t\.yml:6:7: r1: % Unknown command: bogus line here \(frr\.conf line \d+\)$/.test(
-          e.message,
-        ),
+        /^\/labs\/t\.yml:6:7: r1: % Unknown command: bogus line here \(frr\.conf line \d+\)$/.test(e.message),
     );
   });
 });

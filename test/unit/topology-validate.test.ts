@@ -173,8 +173,9 @@ test("without a link subnet, the two ends must share a prefix", () => {
     "@10.0.0.1/24#2",
     "address 10.0.0.1 is used twice on link r1:1 — r2:1",
   );
-  // Different families do not constrain each other; one end without addresses is fine.
-  ok(`name: s\nnodes: {r1: {}, r2: {}}${pair("10.0.0.1/24", '"2001:db8::2/64"')}`);
+  // One end without addresses is fine (raw config, unnumbered); ends with addresses of no
+  // common family are not (topology-lab-addresses.test.ts).
+  ok(`name: s\nnodes: {r1: {}, r2: {}}\nlinks:\n  - [{endpoint: r1:1, ip: 10.0.0.1/24}, r2:1]`);
 });
 
 test("link subnet: addresses must be inside with the same prefix length", () => {

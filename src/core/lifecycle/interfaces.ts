@@ -1,6 +1,7 @@
 // A node's own kernel setup, inside its namespace: loopback, link types' lines (a bridge
 // device), each cabled port (alias, MTU, addresses, up), kernel routes of nodes that run no
 // routing stack, sysctls and its hostname. One process per node (see below).
+import { BLACKHOLE } from "../../intents/static/model.js";
 import { LINK_TYPES } from "../../links/index.js";
 import { runtimeOf } from "../../runtimes/index.js";
 import { stackOf } from "../../stacks/index.js";
@@ -40,11 +41,17 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   }
   // A node without a routing stack (a Linux host) gets its static routes from the kernel.
   if (!stackOf(node)) {
-    for (const r of node.intents.static ?? []) lines.push(`route add ${r.to} via ${r.via}`);
+    for (const r of node.intents.static ?? []) {
+      lines.push(r.via === BLACKHOLE ? `route add blackhole ${r.to}` : `route add ${r.to} via ${r.via}`);
+    }
   }
   const settings: string[] = [];
   const hasV6 = node.ports.some((p) => p.addresses.some(isV6)) || node.loopback.some(isV6);
-  if (node.forwarding || hasV6) {
+  // Interface neighbors (BGP unnumbered) peer over the ports' IPv6 link-local addresses:
+  // IPv6 must be on there even when the host turns it off for new namespaces.
+  const linkLocal = node.intents.bgp?.neighbors.some((n) => n.unnumbered) ?? false;
+  if (node.forwarding || hasV6 || linkLocal) {
+    if (linkLocal) settings.push("net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0");
     if (node.forwarding) settings.push("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
     // Keep IPv6 addresses when a cable is cut and restored, as IPv4 ones are kept.
     settings.push("net.ipv6.conf.all.keep_addr_on_down=1");
@@ -55,11 +62,24 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   // most of a topology-only build. The kernel takes any node name as hostname (hostname(1)
   // refuses `_`); it travels as an argument, never inside script text.
   const ip: Step = { type: "ip", ns, lines };
+  // IPv6 ports skip duplicate address detection for the link-local address the kernel gives
+  // them at link up (written addresses are `nodad` above): while it is tentative (about 1-2 s
+  // here) bgpd refuses IPv6 sessions ("nexthop_set failed": no link-local next hop) and BGP
+  // unnumbered has nothing to peer over. Set before the batch brings the ports up; the
+  // ports exist already (made in place by the cables phase).
+  const before: Step[] = [];
+  if (hasV6 || linkLocal) {
+    const ports = node.ports.filter((p) => p.link !== undefined && isBatchSafe(p.ifname));
+    if (ports.length) {
+      const dad = ports.map((p) => `net/ipv6/conf/${p.ifname}/accept_dad=0`);
+      before.push({ type: "exec", argv: ["ip", "netns", "exec", ns, "sysctl", "-qw", ...dad] });
+    }
+  }
   if (runtimeOf(node).ownsHostname) {
     ip.uts = utsFile(lab.name, node.name);
     settings.push(`kernel.hostname=${node.name}`);
   }
   if (settings.length) ip.sysctl = settings;
   const after = LINK_TYPES.flatMap((t) => t.afterInterfaces?.(lab, node) ?? []);
-  return [ip, ...extra, ...after];
+  return [...before, ip, ...extra, ...after];
 }

@@ -3,6 +3,7 @@
 import type { NodeModel } from "../../core/model.js";
 import { q } from "../../topology/errors.js";
 import type { IntentModule } from "../intent.js";
+import { checkBgpPairs } from "./pairs.js";
 import { resolveBgp } from "./resolve.js";
 import { bgpNodeSchema } from "./schema.js";
 
@@ -12,6 +13,7 @@ export const bgpIntent: IntentModule<"bgp"> = {
   appliesTo: ["router"],
   refusal: (node, key) => `node ${q(node.name)} is a ${node.kind} node: '${key}' applies only to frr nodes`,
   resolve: resolveBgp,
+  checkLab: checkBgpPairs,
   protocol: "bgp",
 };
 
@@ -24,4 +26,14 @@ export function runsBgp(node: NodeModel): boolean {
   const daemons = node.stack?.options.daemons;
   // FRR's BGP daemon; a stack without a daemon list runs BGP only from the intent.
   return Array.isArray(daemons) && daemons.includes("bgpd");
+}
+
+/**
+ * Whether the node runs BFD: a BGP neighbor with bfd, or (BFD from the stack's raw config)
+ * the BFD daemon in the daemons the loader recorded.
+ */
+export function runsBfd(node: NodeModel): boolean {
+  if (node.intents.bgp?.neighbors.some((n) => n.bfd)) return true;
+  const daemons = node.stack?.options.daemons;
+  return Array.isArray(daemons) && daemons.includes("bfdd");
 }

@@ -5,7 +5,9 @@ import { z } from "zod";
 const route = z
   .object({
     to: z.string().describe("Destination prefix, e.g. 0.0.0.0/0 or 10.0.0.0/8"),
-    via: z.string().describe("Next-hop address on a connected subnet of this node"),
+    via: z
+      .string()
+      .describe("Next-hop address on a connected subnet of this node, or `blackhole` (also `Null0`): discard"),
   })
   .strict();
 

@@ -33,5 +33,6 @@ export function protocolsFor(node: NodeModel): string[] {
   if (d.includes("bgpd")) out.push("bgp");
   if (d.includes("ospfd") || d.includes("ospf6d")) out.push("ospf");
   if (d.includes("isisd")) out.push("isis");
+  if (d.includes("bfdd")) out.push("bfd");
   return out;
 }

@@ -8,6 +8,7 @@ import type { NodeHandle } from "../../runtimes/runtime.js";
 import { anyAlive } from "../../util/procs.js";
 import { type RoutingStack, StackError } from "../stack.js";
 import { applyConfig } from "./apply.js";
+import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { daemonsFor, protocolsFor } from "./daemons.js";
 import { start, stop } from "./node.js";
@@ -105,4 +106,5 @@ export const frr: RoutingStack = {
   ribRoutes,
   ospfNeighbors,
   isisAdjacencies,
+  bfdPeers,
 };

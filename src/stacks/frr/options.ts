@@ -26,33 +26,66 @@ export function frrOptions(node: NodeModel): FrrOptionsModel | undefined {
 const ROUTER_BGP = /^[ \t]*router bgp\b/m;
 
 /**
- * The daemons the node's intents need beyond zebra: staticd for routes, bgpd for BGP, ospfd
- * and ospf6d for OSPF where it runs IPv4 / IPv6, isisd for IS-IS.
+ * Raw config lines and every daemon each needs. One line may need two: `ip ospf bfd` is
+ * ospfd's command and makes ospfd ask bfdd for a session, so without bfdd the line is
+ * accepted and nothing watches the adjacency. Lines are matched trimmed, comments skipped.
  */
-function intentDaemons(intents: IntentModels): string[] {
-  const out: string[] = [];
-  if ((intents.static ?? []).length) out.push("staticd");
-  if (intents.bgp) out.push("bgpd");
+export const LINE_DAEMONS: readonly { pattern: RegExp; daemons: readonly string[] }[] = [
+  { pattern: /^ipv?6?\s+route\s/, daemons: ["staticd"] },
+  { pattern: /^router\s+bgp(\s|$)/, daemons: ["bgpd"] },
+  { pattern: /^neighbor\s+\S+\s+(interface\s+)?bfd(\s|$)/, daemons: ["bfdd"] },
+  { pattern: /^router\s+ospf6(\s|$)/, daemons: ["ospf6d"] },
+  { pattern: /^ipv6\s+ospf6\s+bfd(\s|$)/, daemons: ["ospf6d", "bfdd"] },
+  { pattern: /^ipv6\s+ospf6\s/, daemons: ["ospf6d"] },
+  { pattern: /^router\s+ospf(\s|$)/, daemons: ["ospfd"] },
+  { pattern: /^ip\s+ospf\s+bfd(\s|$)/, daemons: ["ospfd", "bfdd"] },
+  { pattern: /^ip\s+ospf\s/, daemons: ["ospfd"] },
+  { pattern: /^router\s+rip(\s|$)/, daemons: ["ripd"] },
+  { pattern: /^router\s+isis\s/, daemons: ["isisd"] },
+  { pattern: /^ipv?6?\s+router\s+isis\s/, daemons: ["isisd"] },
+  { pattern: /^isis\s+bfd(\s|$)/, daemons: ["isisd", "bfdd"] },
+  { pattern: /^bfd(\s|$)/, daemons: ["bfdd"] },
+];
+
+/** The daemons raw config text needs, line by line (LINE_DAEMONS). */
+function rawConfigDaemons(text: string | undefined): Set<string> {
+  const need = new Set<string>();
+  for (const line of (text ?? "").replace(/\r\n?/g, "\n").split("\n")) {
+    if (/^\s*[!#]/.test(line)) continue;
+    const l = line.trim();
+    // First match wins: the table lists a daemon's more specific lines first.
+    const rule = LINE_DAEMONS.find((r) => r.pattern.test(l));
+    for (const d of rule?.daemons ?? []) need.add(d);
+  }
+  return need;
+}
+
+/**
+ * The daemons the node's intents need beyond zebra: staticd for routes (and BGP's discard
+ * routes), bgpd for BGP (bfdd for BFD on a session), ospfd and ospf6d for OSPF where it runs
+ * IPv4 / IPv6, isisd for IS-IS.
+ */
+function intentDaemons(intents: IntentModels): Set<string> {
+  const need = new Set<string>();
+  if ((intents.static ?? []).length) need.add("staticd");
+  if (intents.bgp) {
+    need.add("bgpd");
+    if (intents.bgp.originate?.length) need.add("staticd");
+    if (intents.bgp.neighbors.some((n) => n.bfd)) need.add("bfdd");
+  }
   const ospf = intents.ospf?.interfaces ?? [];
-  if (ospf.some((i) => i.families.includes(4))) out.push("ospfd");
-  if (ospf.some((i) => i.families.includes(6))) out.push("ospf6d");
-  if (intents.isis) out.push("isisd");
-  return out;
+  if (ospf.some((i) => i.families.includes(4))) need.add("ospfd");
+  if (ospf.some((i) => i.families.includes(6))) need.add("ospf6d");
+  if (intents.isis) need.add("isisd");
+  return need;
 }
 
 /**
  * The daemons a node starts when frr.daemons does not list them: zebra and staticd always,
- * those of its intents, and each daemon whose section the raw config opens.
+ * and every daemon its intents and its raw config need.
  */
 function defaultDaemons(intents: IntentModels, config: string): string[] {
-  const needs = (re: RegExp) => re.test(config);
-  const wanted = new Set<string>(["zebra", "staticd", ...intentDaemons(intents)]);
-  if (needs(ROUTER_BGP)) wanted.add("bgpd");
-  if (needs(/^[ \t]*router ospf(?![\w])/m)) wanted.add("ospfd");
-  if (needs(/^[ \t]*router ospf6\b/m)) wanted.add("ospf6d");
-  if (needs(/^[ \t]*router rip\b/m)) wanted.add("ripd");
-  if (needs(/^[ \t]*router isis\b/m)) wanted.add("isisd");
-  if (needs(/^[ \t]*bfd\b/m)) wanted.add("bfdd");
+  const wanted = new Set<string>(["zebra", "staticd", ...intentDaemons(intents), ...rawConfigDaemons(config)]);
   return FRR_DAEMONS.filter((x) => wanted.has(x));
 }
 
@@ -62,19 +95,7 @@ function defaultDaemons(intents: IntentModels, config: string): string[] {
  * warns when one of these is not started (vtysh drops a missing daemon's lines silently).
  */
 export function neededDaemons(intents: IntentModels, rawConfigText: string | undefined): string[] {
-  const need = new Set<string>(["zebra", ...intentDaemons(intents)]);
-  const lines = (rawConfigText ?? "").replace(/\r\n?/g, "\n").split("\n");
-  for (const line of lines) {
-    if (/^\s*[!#]/.test(line)) continue;
-    const l = line.trim();
-    if (/^ipv?6?\s+route\s/.test(l)) need.add("staticd");
-    else if (/^router\s+bgp(\s|$)/.test(l)) need.add("bgpd");
-    else if (/^router\s+ospf6(\s|$)/.test(l) || /^ipv6\s+ospf6\s/.test(l)) need.add("ospf6d");
-    else if (/^router\s+ospf(\s|$)/.test(l) || /^ip\s+ospf\s/.test(l)) need.add("ospfd");
-    else if (/^router\s+rip(\s|$)/.test(l)) need.add("ripd");
-    else if (/^router\s+isis\s/.test(l) || /^ip\s+router\s+isis\s/.test(l)) need.add("isisd");
-    else if (/^bfd(\s|$)/.test(l) || /^neighbor\s+\S+\s+bfd(\s|$)/.test(l)) need.add("bfdd");
-  }
+  const need = new Set<string>(["zebra", ...intentDaemons(intents), ...rawConfigDaemons(rawConfigText)]);
   return FRR_DAEMONS.filter((d) => need.has(d));
 }
 
@@ -103,12 +124,24 @@ export function resolveFrrOptions(args: StackArgs): FrrOptionsModel {
       ["ospf", "ospf6d"],
       ["isis", "isisd"],
     ] as const) {
-      if (intentDaemons(intents).includes(daemon) && !daemons.includes(daemon)) {
+      if (intentDaemons(intents).has(daemon) && !daemons.includes(daemon)) {
         args.fail(
           dpath,
           `node ${q(args.name)} has ${intent} settings, but its frr.daemons list does not include ${daemon}`,
         );
       }
+    }
+    if (intents.bgp?.originate?.length && !daemons.includes("staticd")) {
+      args.fail(
+        dpath,
+        `node ${q(args.name)} originates BGP prefixes (discard routes), but its frr.daemons list does not include staticd`,
+      );
+    }
+    if (intents.bgp?.neighbors.some((n) => n.bfd) && !daemons.includes("bfdd")) {
+      args.fail(
+        dpath,
+        `node ${q(args.name)} has BFD on a BGP neighbor, but its frr.daemons list does not include bfdd`,
+      );
     }
   } else {
     daemons = defaultDaemons(intents, args.node.config ?? "");

@@ -7,6 +7,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
+import { waitForBfd } from "./bfd.js";
 import { vtyshInside } from "./channel.js";
 import { daemonsFor } from "./daemons.js";
 import { type BgpNeighbor, bgpNeighbors, initialSyncDone, parseBgpNeighbors } from "./neighbors.js";
@@ -123,5 +124,6 @@ export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOpti
 export function waitReady(protocol: string, handles: NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
   if (protocol === "bgp") return waitForBgp(handles, opts);
   if (protocol === "ospf" || protocol === "isis") return waitForIgp(protocol, handles, opts);
+  if (protocol === "bfd") return waitForBfd(handles, opts);
   return Promise.reject(new Error(`frr: no readiness check for protocol '${protocol}'`));
 }

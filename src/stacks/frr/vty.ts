@@ -26,10 +26,20 @@ const DAEMON = /^[a-z0-9]+$/;
 const PATHSPACE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 /** Runs one show command on a daemon of a pathspace and returns its output. */
-export function vtyShow(pathspace: string, daemon: string, command: string, timeoutMs = 10_000): Promise<string> {
+export function vtyShow(
+  pathspace: string,
+  daemon: string,
+  command: string,
+  timeoutMs = 10_000,
+  /** Commands sent first, their output dropped: `enable` for show commands bfdd has only there. */
+  prelude: readonly string[] = [],
+): Promise<string> {
   if (!PATHSPACE.test(pathspace)) throw new Error(`invalid FRR pathspace '${pathspace}'`);
   if (!DAEMON.test(daemon)) throw new Error(`invalid FRR daemon name '${daemon}'`);
-  if (command.includes("\0") || command.includes("\n")) throw new Error("a vty command is one line");
+  for (const c of [...prelude, command]) {
+    if (c.includes("\0") || c.includes("\n")) throw new Error("a vty command is one line");
+  }
+  const queue = [...prelude, command];
   const socket = path.join(frrDir(pathspace), `${daemon}.vty`);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -48,7 +58,7 @@ export function vtyShow(pathspace: string, daemon: string, command: string, time
       () => finish(new VtyError(`${daemon} of ${pathspace} did not answer '${command}' in ${timeoutMs} ms`)),
       timeoutMs,
     );
-    s.on("connect", () => s.write(`${command}\0`));
+    s.on("connect", () => s.write(`${queue.shift()}\0`));
     s.on("data", (d: Buffer) => {
       chunks.push(d);
       // Only the last four bytes can be the end marker; keep them across chunks.
@@ -57,6 +67,13 @@ export function vtyShow(pathspace: string, daemon: string, command: string, time
         const all = Buffer.concat(chunks);
         const out = all.subarray(0, all.length - 4).toString("utf8");
         const status = tail[3] ?? 0;
+        if (status === 0 && queue.length) {
+          // A prelude command answered: on to the next, its output dropped.
+          chunks.length = 0;
+          tail = Buffer.alloc(0);
+          s.write(`${queue.shift()}\0`);
+          return;
+        }
         if (status !== 0) {
           finish(new VtyError(`${daemon} of ${pathspace}: '${command}' failed: ${out.trim()}`, status));
         } else {
@@ -70,9 +87,15 @@ export function vtyShow(pathspace: string, daemon: string, command: string, time
 }
 
 /** A show command with `json`, parsed (all of the output). */
-export async function vtyJson<T>(pathspace: string, daemon: string, command: string, timeoutMs?: number): Promise<T> {
+export async function vtyJson<T>(
+  pathspace: string,
+  daemon: string,
+  command: string,
+  timeoutMs?: number,
+  prelude: readonly string[] = [],
+): Promise<T> {
   const cmd = /(^|\s)json$/.test(command.trim()) ? command.trim() : `${command.trim()} json`;
-  const out = await vtyShow(pathspace, daemon, cmd, timeoutMs);
+  const out = await vtyShow(pathspace, daemon, cmd, timeoutMs, prelude);
   if (!out.trim()) throw new VtyError(`${daemon} of ${pathspace}: '${cmd}' gave no output`);
   try {
     return JSON.parse(out) as T;

@@ -1,6 +1,7 @@
 // Addresses once the cabling is known: automatic addresses from `defaults.addressing`
 // (allocated by addressing.ts), then the rules written and automatic addresses must meet on
 // each link and bridge segment, and who owns each address (BGP neighbors by address).
+import { bgpLinkSettings } from "../../intents/bgp/links.js";
 import { type Cidr, contains, isLinkLocal, parseInterfaceAddress, sameSubnet } from "../address.js";
 import { q } from "../errors.js";
 import { allocateAddresses, PoolError } from "./addressing.js";
@@ -141,6 +142,66 @@ export function checkAddresses(ctx: ResolveContext): void {
       where,
     );
   }
+}
+
+/**
+ * Rules across the whole lab, after the per-link and per-segment ones (whose messages are
+ * more precise): no address on two ports, no two ports of a node with overlapping subnets
+ * (the kernel would route the overlap out of only one of them), and no link whose ends
+ * both have addresses but of no common family (the two could not talk) unless the link is
+ * BGP unnumbered (IPv6 link-local carries it). IPv6 link-local addresses repeat by design.
+ */
+export function checkLabAddresses(ctx: ResolveContext): void {
+  const global = (p: PortDraft) => p.addrs.filter((a) => !isLinkLocal(a.cidr.ip));
+  const owner = new Map<string, PortDraft>();
+  for (const n of ctx.nodes.values()) {
+    for (const p of n.ports) {
+      for (const a of global(p)) {
+        const prev = owner.get(a.cidr.addr);
+        if (prev && prev !== p) {
+          ctx.fail(
+            a.path,
+            `address ${a.cidr.addr} of ${p.node}:${p.name} is already used by ${prev.node}:${prev.name}: an address belongs to one port of the lab`,
+          );
+        }
+        owner.set(a.cidr.addr, p);
+      }
+    }
+  }
+  for (const n of ctx.nodes.values()) {
+    const seen: { addr: Addr; port: PortDraft }[] = [];
+    for (const p of n.ports) {
+      for (const a of global(p)) {
+        const clash = seen.find((s) => s.port !== p && overlaps(s.addr.cidr, a.cidr));
+        if (clash) {
+          ctx.fail(
+            a.path,
+            `subnet of ${a.cidr.text} on ${p.node}:${p.name} overlaps the subnet of ${clash.addr.cidr.text} on ${clash.port.node}:${clash.port.name}: two ports of one node need separate subnets`,
+          );
+        }
+        seen.push({ addr: a, port: p });
+      }
+    }
+  }
+  for (const l of ctx.links) {
+    const [a, b] = l.ports;
+    if (ctx.isBridge(a.node) || ctx.isBridge(b.node) || bgpLinkSettings(ctx.input, l.index).unnumbered) continue;
+    const fams = (p: PortDraft) => new Set(global(p).map((x) => x.cidr.family));
+    const [fa, fb] = [fams(a), fams(b)];
+    if (fa.size === 0 || fb.size === 0 || [...fa].some((f) => fb.has(f))) continue;
+    const only = (f: Set<4 | 6>) => [...f].map((x) => `IPv${x}`).join(" and ");
+    const first = global(b)[0] as Addr;
+    ctx.fail(
+      first.path,
+      `link ${a.node}:${a.name} — ${b.node}:${b.name}: ${a.node}:${a.name} has ${only(fa)} only, ${b.node}:${b.name} ${only(fb)} only; the ends need an address family in common (or make the link bgp: { unnumbered: true })`,
+    );
+  }
+}
+
+/** Whether two prefixes share addresses (one contains the other's network). */
+function overlaps(x: Cidr, y: Cidr): boolean {
+  if (x.family !== y.family) return false;
+  return x.len <= y.len ? contains(x, y.ip) : contains(y, x.ip);
 }
 
 function checkInSubnet(ctx: ResolveContext, addr: Addr, port: PortDraft, subnet: Cidr, what: string): void {

@@ -5,6 +5,7 @@
 // The steps run in a fixed order on a shared context (context.ts): nodes, links, cabling,
 // bridge segments, addresses, then each node's model with its intents and stack options.
 import type { Lab } from "../../core/model.js";
+import { INTENTS } from "../../intents/index.js";
 import { ALL_KINDS, kindOf } from "../../kinds/index.js";
 import { resolveChecks } from "../checks.js";
 import { q } from "../errors.js";
@@ -12,7 +13,7 @@ import { resolveImpairments } from "../impairment.js";
 import { didYouMean } from "../issues.js";
 import { LAB_NAME, type TopologyInput } from "../schema.js";
 import { orderedKeys, type SourceInfo } from "../source.js";
-import { autoAddress, checkAddresses, findOwners } from "./addresses.js";
+import { autoAddress, checkAddresses, checkLabAddresses, findOwners } from "./addresses.js";
 import { buildSegments, nameBridgePorts } from "./bridges.js";
 import { createContext } from "./context.js";
 import { cable, checkKernelNames, linkModel, readLink } from "./links.js";
@@ -59,9 +60,11 @@ export function buildLab(input: TopologyInput, source: SourceInfo): Lab {
   buildSegments(ctx);
   autoAddress(ctx);
   checkAddresses(ctx);
+  checkLabAddresses(ctx);
   findOwners(ctx);
 
   const nodes = [...ctx.nodes.values()].map((node) => nodeModel(ctx, node));
+  for (const m of INTENTS) m.checkLab?.(ctx, nodes);
   const links = ctx.links.map((l) => linkModel(ctx, l));
   const lab: Lab = { name: input.name, file: source.file, nodes, links };
   resolveImpairments(lab, input, source);
