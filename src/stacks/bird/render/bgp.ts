@@ -1,0 +1,136 @@
+// The `bgp` intent in BIRD: one `protocol bgp` per neighbor, and one export filter per
+// address family that says what the intent announces. FRR's semantics, BIRD's words:
+// - `networks`: a listed prefix is announced when the node has a route to exactly it (FRR's
+//   `network` with its import check); BIRD sees connected prefixes through `protocol direct`.
+// - `redistribute`: connected (without loopback and link-local martians), static, ospf
+//   (IPv4 only, as FRR's `redistribute ospf`), with origin incomplete as FRR gives them.
+// - routes learned by BGP go on to the other peers (BIRD keeps iBGP's split horizon itself).
+// - IPv4 neighbors carry IPv4, IPv6 neighbors IPv6 (FRR's rendering does the same).
+import { isIP } from "node:net";
+import type { NodeModel } from "../../../core/model.js";
+import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
+import { birdOptions } from "../options.js";
+import { birdString, birdSymbol, isLinkLocal6, isV6, portOf } from "./common.js";
+
+/** A setting the node's model holds that BIRD cannot be given (prepare names node and file). */
+export class BirdRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BirdRenderError";
+  }
+}
+
+/**
+ * Lab timers (bird.lab-timers, on unless false). BIRD's defaults suit routers that run for
+ * months: it waits 5 s before its first connect, and after a session error (a hold timer
+ * expiring when a peer was killed) it refuses the peer for 60 s, doubling up to 300 s. A lab
+ * starts all at once and breaks routers on purpose:
+ * - hold 9 s / keepalive 3 s: FRR's `datacenter` profile, so both stacks notice a dead peer alike;
+ * - connect delay 1 s: BIRD's minimum (it never connects at once);
+ * - connect retry 5 s: how long one connect attempt may hang (a cut cable) before the next;
+ * - error wait 1-10 s: a restarted peer is taken back within a second.
+ */
+export const LAB_TIMERS = [
+  "hold time 9;",
+  "keepalive time 3;",
+  "connect delay time 1;",
+  "connect retry time 5;",
+  "error wait time 1, 10;",
+] as const;
+
+export const EXPORT_FILTERS = { ipv4: "wl_bgp_out4", ipv6: "wl_bgp_out6" } as const;
+
+/** Connected prefixes never announced: loopback and link-local (FRR does not have them as connected). */
+const MARTIANS = { ipv4: "[ 127.0.0.0/8+ ]", ipv6: "[ ::1/128, fe80::/10+ ]" } as const;
+
+type Family = keyof typeof EXPORT_FILTERS;
+
+function familyOf(nb: BgpNeighborModel): Family {
+  return isIP(nb.address) === 6 ? "ipv6" : "ipv4";
+}
+
+function exportFilter(bgp: BgpModel, family: Family): string[] {
+  const nets = bgp.networks.filter((p) => isV6(p) === (family === "ipv6"));
+  const incomplete = "{ bgp_origin = ORIGIN_INCOMPLETE; accept; }";
+  const out = [`filter ${EXPORT_FILTERS[family]} {`, "  if source = RTS_BGP then accept;"];
+  if (nets.length) out.push(`  if net ~ [ ${nets.join(", ")} ] then accept;`);
+  for (const r of bgp.redistribute) {
+    if (r === "connected") out.push(`  if source = RTS_DEVICE && net !~ ${MARTIANS[family]} then ${incomplete}`);
+    else if (r === "static") out.push(`  if source = RTS_STATIC then ${incomplete}`);
+    else if (r === "ospf" && family === "ipv4") {
+      out.push(`  if source ~ [ RTS_OSPF, RTS_OSPF_IA, RTS_OSPF_EXT1, RTS_OSPF_EXT2 ] then ${incomplete}`);
+    }
+  }
+  out.push("  reject;", "}");
+  return out;
+}
+
+/**
+ * BIRD 2.0.12's keywords that start with `bgp_` (its BGP attributes, proto/bgp/config.Y):
+ * a protocol may not be named after one, quoted or not, and keywords ignore case.
+ */
+const BGP_KEYWORDS = new Set(
+  "path local_pref med origin next_hop atomic_aggr aggregator community ext_community large_community originator_id cluster_list aigp otc"
+    .split(" ")
+    .map((k) => `bgp_${k}`),
+);
+
+/**
+ * One protocol name per neighbor: `bgp_<peer node>`, else `bgp_<address>`; unique on the
+ * node (a second session with the same node over IPv6 is `bgp_<node>_v6`).
+ */
+export function protocolNames(bgp: BgpModel): string[] {
+  const used = new Set<string>();
+  return bgp.neighbors.map((nb) => {
+    let base = `bgp_${nb.node ?? nb.address.replace(/[.:]/g, "_")}`;
+    if (BGP_KEYWORDS.has(base.toLowerCase())) base = `${base}_peer`;
+    if (used.has(base) && familyOf(nb) === "ipv6") base = `${base}_v6`;
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    return name;
+  });
+}
+
+/** `update-source` as BIRD's `source address`: the address itself, or the port's (lo's) address of the session's family. */
+function sourceAddress(node: NodeModel, nb: BgpNeighborModel): string | undefined {
+  const src = nb.updateSource;
+  if (src === undefined) return undefined;
+  if (isIP(src)) return src;
+  const v6 = isIP(nb.address) === 6;
+  const addrs = (src === "lo" ? node.loopback : (portOf(node, src)?.addresses ?? [])).map((a) => a.split("/")[0] ?? a);
+  const ofFamily = addrs.filter((a) => isV6(a) === v6);
+  const pick = ofFamily.find((a) => !isLinkLocal6(a)) ?? ofFamily[0];
+  if (pick === undefined) {
+    throw new BirdRenderError(
+      `BGP neighbor ${nb.address}: update-source ${src} has no IPv${v6 ? 6 : 4} address, and BIRD binds a session to an address (source address)`,
+    );
+  }
+  return pick;
+}
+
+export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
+  const out: string[] = [];
+  const families = new Set(bgp.neighbors.map(familyOf));
+  for (const family of ["ipv4", "ipv6"] as const) if (families.has(family)) out.push(...exportFilter(bgp, family));
+  const names = protocolNames(bgp);
+  const labTimers = birdOptions(node)?.labTimers !== false;
+  bgp.neighbors.forEach((nb, i) => {
+    const family = familyOf(nb);
+    out.push(`protocol bgp ${birdSymbol(names[i] as string)} {`);
+    const desc = nb.description ?? nb.node;
+    if (desc) out.push(`  description ${birdString(desc)};`);
+    out.push(`  local as ${bgp.asn};`, `  neighbor ${nb.address} as ${nb.remoteAs};`);
+    if (isLinkLocal6(nb.address)) {
+      // The loader refuses a link-local neighbor without a port.
+      const port = nb.port === undefined ? undefined : portOf(node, nb.port);
+      if (port) out.push(`  interface ${birdString(port.ifname)};`);
+    }
+    const src = sourceAddress(node, nb);
+    if (src) out.push(`  source address ${src};`);
+    if (nb.ebgpMultihop !== undefined) out.push(`  multihop ${nb.ebgpMultihop};`);
+    if (labTimers) out.push(...LAB_TIMERS.map((t) => `  ${t}`));
+    out.push(`  ${family} {`, "    import all;", `    export filter ${EXPORT_FILTERS[family]};`, "  };", "}");
+  });
+  return out;
+}
