@@ -56,7 +56,7 @@ function program(setCode: (code: number) => void): Command {
     );
 
   p.command("cli")
-    .description("interactive vtysh on a node")
+    .description("interactive CLI of a node's routing stack (FRR: vtysh, BIRD: birdc)")
     .argument("<node>", "node name")
     .addOption(topologyOpt())
     .addOption(labOpt())
