@@ -18,8 +18,13 @@ import { runningConfig } from "./save.js";
 import { startSteps } from "./start.js";
 import { birdUser } from "./user.js";
 
-/** Measured here: bird with one BGP session ≈ 2.5 MB RSS; room for tables. */
-export const BIRD_NODE_MB = 8;
+/**
+ * Measured here (BIRD 2.0.12, test/integration/bird.test.ts): the seed's routers, one or two
+ * BGP sessions and a handful of routes, 2.5-2.7 MB RSS each (ops1 2540 kB, ops2 2588 kB,
+ * ops3 2572 kB), against about 27 MB for FRR's zebra+staticd+bgpd on the same lab. Twice
+ * that, for bigger tables and more sessions.
+ */
+export const BIRD_NODE_MB = 6;
 
 export const bird: RoutingStack = {
   name: "bird",

@@ -6,7 +6,7 @@ import type { Afi, QueryOptions, RibRoute } from "../stack.js";
 import { birdCommand } from "./control.js";
 import { type BirdProtocol, type BirdRoute, parseProtocols, parseRoutes, sinceMs } from "./parse.js";
 import { socketPath } from "./paths.js";
-import { EXPORT_FILTERS } from "./render/bgp.js";
+import { BGP_TABLES } from "./render/bgp.js";
 
 const MASTER = { ipv4: "master4", ipv6: "master6" } as const;
 
@@ -104,24 +104,27 @@ export function localPath(r: BirdRoute, afi: Afi): BgpPath {
 }
 
 /**
- * The routes BGP announces of the node's own. Intent configs: what wirelab's export filter
- * accepts, asked whatever the sessions' state (as FRR keeps `network` routes in its table).
- * Raw configs: what BIRD exports to each BGP protocol (only while its session is up).
+ * A raw config's own announced routes: what BIRD exports to each BGP protocol that is not
+ * a BGP route (asked per protocol: only while its session is up, BIRD's only view of it).
  */
-async function ownAnnounced(handle: NodeHandle, table: string, afi: Afi, bgp: BirdProtocol[], timeoutMs?: number) {
-  const asks = handle.node.intents.bgp
-    ? [`show route all table ${table} filter ${EXPORT_FILTERS[afi]}`]
-    : bgp.map((p) => `show route all table ${table} export ${p.name}`);
+async function exportedOwn(handle: NodeHandle, table: string, bgp: BirdProtocol[], timeoutMs?: number) {
   const found = new Map<string, BirdRoute>();
-  for (const ask of asks) {
+  for (const p of bgp) {
     // A protocol without a channel on this table answers "No valid tables": nothing to add.
-    const lines = await birdCommand(sock(handle), ask, timeoutMs).catch(() => []);
+    const lines = await birdCommand(sock(handle), `show route all table ${table} export ${p.name}`, timeoutMs).catch(
+      () => [],
+    );
     for (const r of parseRoutes(lines)) if (r.source !== "BGP" && !found.has(r.net)) found.set(r.net, r);
   }
   return [...found.values()];
 }
 
-/** The node's BGP table for one address family, by prefix; {} without BGP on that family. */
+/**
+ * The node's BGP table for one address family, by prefix; {} without BGP on that family.
+ * Intent configs have FRR's layout (render/bgp.ts): the BGP table holds the paths learned
+ * from peers and the node's own announced routes, whatever the sessions' state. Raw configs
+ * are read from the tables their BGP channels use.
+ */
 export async function bgpRoutes(
   handle: NodeHandle,
   afi: Afi,
@@ -129,18 +132,25 @@ export async function bgpRoutes(
 ): Promise<Record<string, BgpPath[]>> {
   const bgp = (await protocolsOf(handle, opts.timeoutMs)).filter((p) => p.bgp);
   const byName = new Map(bgp.map((p) => [p.name, p]));
-  const tables = new Set(
-    bgp.flatMap((p) => p.channels.filter((c) => c.name === afi).map((c) => c.table ?? MASTER[afi])),
-  );
-  if (handle.node.intents.bgp) tables.add(MASTER[afi]);
   const out: Record<string, BgpPath[]> = {};
   const add = (net: string, path: BgpPath) => {
     out[net] = [...(out[net] ?? []), path];
   };
+  const read = async (table: string) =>
+    parseRoutes(await birdCommand(sock(handle), `show route all table ${table}`, opts.timeoutMs));
+  if (handle.node.intents.bgp) {
+    for (const r of await read(BGP_TABLES[afi].table)) {
+      const from = byName.get(r.proto);
+      add(r.net, from ? learnedPath(r, from) : localPath(r, afi));
+    }
+    return out;
+  }
+  const tables = new Set(
+    bgp.flatMap((p) => p.channels.filter((c) => c.name === afi).map((c) => c.table ?? MASTER[afi])),
+  );
   for (const table of tables) {
-    for (const r of await ownAnnounced(handle, table, afi, bgp, opts.timeoutMs)) add(r.net, localPath(r, afi));
-    const all = parseRoutes(await birdCommand(sock(handle), `show route all table ${table}`, opts.timeoutMs));
-    for (const r of all) {
+    for (const r of await exportedOwn(handle, table, bgp, opts.timeoutMs)) add(r.net, localPath(r, afi));
+    for (const r of await read(table)) {
       const from = byName.get(r.proto);
       if (from) add(r.net, learnedPath(r, from));
     }

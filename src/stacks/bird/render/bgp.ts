@@ -1,10 +1,16 @@
-// The `bgp` intent in BIRD: one `protocol bgp` per neighbor, and one export filter per
-// address family that says what the intent announces. FRR's semantics, BIRD's words:
+// The `bgp` intent in BIRD, laid out as FRR has it: a BGP table apart from the routing
+// table. FRR's bgpd keeps its own table and announces its best BGP paths whatever zebra
+// prefers (a peer's route to a subnet the router is also connected to still goes on to its
+// other peers). In BIRD a protocol sees only the best route of the table it is attached to,
+// so each family gets its own BGP table (bgp4, bgp6) and a pipe to the routing table:
+//   master4 --(wl_announce4: what the intent announces)--> bgp4 --> BGP peers
+//   bgp4 --(BGP routes)--> master4 --> kernel
 // - `networks`: a listed prefix is announced when the node has a route to exactly it (FRR's
-//   `network` with its import check); BIRD sees connected prefixes through `protocol direct`.
+//   `network` with its import check); connected prefixes come from `protocol direct`.
 // - `redistribute`: connected (without loopback and link-local martians), static, ospf
 //   (IPv4 only, as FRR's `redistribute ospf`), with origin incomplete as FRR gives them.
-// - routes learned by BGP go on to the other peers (BIRD keeps iBGP's split horizon itself).
+// - routes learned by BGP go on to the other peers (BIRD keeps iBGP's split horizon itself);
+//   next hops resolve through the routing table (`igp table master4`), as bgpd asks zebra.
 // - IPv4 neighbors carry IPv4, IPv6 neighbors IPv6 (FRR's rendering does the same).
 import { isIP } from "node:net";
 import type { NodeModel } from "../../../core/model.js";
@@ -38,30 +44,53 @@ export const LAB_TIMERS = [
   "error wait time 1, 10;",
 ] as const;
 
-export const EXPORT_FILTERS = { ipv4: "wl_bgp_out4", ipv6: "wl_bgp_out6" } as const;
+/** Per family: the BGP table, the routing table it is piped to, the pipe and its filter. */
+export const BGP_TABLES = {
+  ipv4: { table: "bgp4", rib: "master4", pipe: "bgp4_pipe", announce: "wl_announce4" },
+  ipv6: { table: "bgp6", rib: "master6", pipe: "bgp6_pipe", announce: "wl_announce6" },
+} as const;
 
 /** Connected prefixes never announced: loopback and link-local (FRR does not have them as connected). */
 const MARTIANS = { ipv4: "[ 127.0.0.0/8+ ]", ipv6: "[ ::1/128, fe80::/10+ ]" } as const;
 
-type Family = keyof typeof EXPORT_FILTERS;
+type Family = keyof typeof BGP_TABLES;
 
 function familyOf(nb: BgpNeighborModel): Family {
   return isIP(nb.address) === 6 ? "ipv6" : "ipv4";
 }
 
-function exportFilter(bgp: BgpModel, family: Family): string[] {
+/** What the intent announces of a family: the announce filter's rules (none: nothing). */
+function announceRules(bgp: BgpModel, family: Family): string[] {
   const nets = bgp.networks.filter((p) => isV6(p) === (family === "ipv6"));
   const incomplete = "{ bgp_origin = ORIGIN_INCOMPLETE; accept; }";
-  const out = [`filter ${EXPORT_FILTERS[family]} {`, "  if source = RTS_BGP then accept;"];
-  if (nets.length) out.push(`  if net ~ [ ${nets.join(", ")} ] then accept;`);
+  const rules: string[] = [];
+  if (nets.length) rules.push(`  if net ~ [ ${nets.join(", ")} ] then accept;`);
   for (const r of bgp.redistribute) {
-    if (r === "connected") out.push(`  if source = RTS_DEVICE && net !~ ${MARTIANS[family]} then ${incomplete}`);
-    else if (r === "static") out.push(`  if source = RTS_STATIC then ${incomplete}`);
+    if (r === "connected") rules.push(`  if source = RTS_DEVICE && net !~ ${MARTIANS[family]} then ${incomplete}`);
+    else if (r === "static") rules.push(`  if source = RTS_STATIC then ${incomplete}`);
     else if (r === "ospf" && family === "ipv4") {
-      out.push(`  if source ~ [ RTS_OSPF, RTS_OSPF_IA, RTS_OSPF_EXT1, RTS_OSPF_EXT2 ] then ${incomplete}`);
+      rules.push(`  if source ~ [ RTS_OSPF, RTS_OSPF_IA, RTS_OSPF_EXT1, RTS_OSPF_EXT2 ] then ${incomplete}`);
     }
   }
-  out.push("  reject;", "}");
+  return rules;
+}
+
+/** The BGP table of a family, its announce filter and the pipe that fills it from the routing table. */
+function bgpTable(bgp: BgpModel, family: Family): string[] {
+  const t = BGP_TABLES[family];
+  const rules = announceRules(bgp, family);
+  const out = [`${family} table ${t.table};`];
+  // BGP's own routes never go back: they came from this table.
+  if (rules.length)
+    out.push(`filter ${t.announce} {`, "  if source = RTS_BGP then reject;", ...rules, "  reject;", "}");
+  out.push(
+    `protocol pipe ${t.pipe} {`,
+    `  table ${t.rib};`,
+    `  peer table ${t.table};`,
+    rules.length ? `  export filter ${t.announce};` : "  export none;",
+    "  import where source = RTS_BGP;",
+    "}",
+  );
   return out;
 }
 
@@ -111,8 +140,8 @@ function sourceAddress(node: NodeModel, nb: BgpNeighborModel): string | undefine
 
 export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
   const out: string[] = [];
-  const families = new Set(bgp.neighbors.map(familyOf));
-  for (const family of ["ipv4", "ipv6"] as const) if (families.has(family)) out.push(...exportFilter(bgp, family));
+  // Both families, whatever the neighbors: the table shows what the node would announce.
+  for (const family of ["ipv4", "ipv6"] as const) out.push(...bgpTable(bgp, family));
   const names = protocolNames(bgp);
   const labTimers = birdOptions(node)?.labTimers !== false;
   bgp.neighbors.forEach((nb, i) => {
@@ -130,7 +159,16 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
     if (src) out.push(`  source address ${src};`);
     if (nb.ebgpMultihop !== undefined) out.push(`  multihop ${nb.ebgpMultihop};`);
     if (labTimers) out.push(...LAB_TIMERS.map((t) => `  ${t}`));
-    out.push(`  ${family} {`, "    import all;", `    export filter ${EXPORT_FILTERS[family]};`, "  };", "}");
+    const t = BGP_TABLES[family];
+    out.push(
+      `  ${family} {`,
+      `    table ${t.table};`,
+      `    igp table ${t.rib};`,
+      "    import all;",
+      "    export all;",
+      "  };",
+      "}",
+    );
   });
   return out;
 }
