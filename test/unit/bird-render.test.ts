@@ -108,7 +108,11 @@ describe("bird.conf from the intents", () => {
       "  source address 10.255.0.1;",
       "  source address 2001:db8:12::1;",
       "  multihop 2;",
-      "    export filter wl_bgp_out6;",
+      "ipv4 table bgp4;",
+      "protocol pipe bgp4_pipe {",
+      "  export filter wl_announce6;",
+      "    table bgp6;",
+      "    igp table master6;",
     ]) {
       assert.ok(text.split("\n").includes(line), `missing: ${line}\n${text}`);
     }
