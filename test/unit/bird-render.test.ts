@@ -2,15 +2,17 @@
 // parser (`bird -p`, when BIRD is installed), refused where BIRD cannot follow with the
 // topology file's position, and the `stack:` key that picks BIRD for a router.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runsBgp } from "../../src/intents/bgp/index.js";
 import { nodeHandle } from "../../src/runtimes/index.js";
 import { checkBirdConfig } from "../../src/stacks/bird/check.js";
 import { cliArgv, execCommand } from "../../src/stacks/bird/cli.js";
 import { bird } from "../../src/stacks/bird/index.js";
+import { readPid } from "../../src/stacks/bird/procs.js";
 import { protocolNames } from "../../src/stacks/bird/render/bgp.js";
 import { renderBirdConfig } from "../../src/stacks/bird/render.js";
 import { cleanRunningConfig } from "../../src/stacks/bird/save.js";
@@ -19,6 +21,7 @@ import { stackOf } from "../../src/stacks/index.js";
 import { StackError } from "../../src/stacks/stack.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { loadTopology, parseTopology } from "../../src/topology/load.js";
+import { run } from "../../src/util/exec.js";
 
 const skipNoBird = existsSync("/usr/sbin/bird") ? false : "BIRD is not installed (apt-get install bird2)";
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -286,5 +289,30 @@ describe("the node's bird", () => {
     assert.deepEqual(execCommand(h, ["birdc", "show", "protocols"]), ["birdc", "-s", sock, "show", "protocols"]);
     assert.deepEqual(execCommand(h, ["birdc", "-s", "/x", "show"]), ["birdc", "-s", "/x", "show"]);
     assert.deepEqual(execCommand(h, ["ip", "route"]), ["ip", "route"]);
+  });
+});
+
+describe("what BIRD's user could plant", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "wirelab-birdpid-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("a pid file is read only when it is a plain file holding a pid", async () => {
+    writeFileSync(path.join(dir, "ok.pid"), "4242\n");
+    assert.equal(await readPid(path.join(dir, "ok.pid")), 4242);
+    symlinkSync(path.join(dir, "ok.pid"), path.join(dir, "link.pid"));
+    assert.equal(await readPid(path.join(dir, "link.pid")), undefined, "never through a link");
+    await run("mkfifo", [path.join(dir, "fifo.pid")]);
+    assert.equal(await readPid(path.join(dir, "fifo.pid")), undefined, "a FIFO does not block");
+    writeFileSync(path.join(dir, "junk.pid"), "1\n");
+    assert.equal(await readPid(path.join(dir, "junk.pid")), undefined, "not init");
+  });
+
+  test("container nodes are refused before anything is built", async () => {
+    const { lab, node: r1 } = node(RICH, "r1");
+    const h = { ...nodeHandle(lab.name, r1), hostFs: false };
+    await assert.rejects(
+      bird.preflight?.(lab, [r1], [h]) ?? Promise.resolve(),
+      /r1: BIRD nodes run on the netns runtime only/,
+    );
   });
 });

@@ -1,7 +1,8 @@
 // The node's bird process, from its pid file (never by name: other labs' BIRDs, and a
 // system BIRD, are not ours). Used by inspect (daemonStatus), destroy (processes, cleanup)
 // and node stop/start (node.ts).
-import { readFile } from "node:fs/promises";
+import { constants as C } from "node:fs";
+import { type FileHandle, open, readFile } from "node:fs/promises";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { isAlive } from "../../util/procs.js";
 import { removeTree } from "../../util/safe-fs.js";
@@ -11,9 +12,25 @@ import { confPath, pidPath, runDir, socketPath } from "./paths.js";
 /** The one daemon of a BIRD node, as the lab state records it. */
 export const BIRD_DAEMON = "bird";
 
-async function readPid(file: string): Promise<number | undefined> {
-  const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
-  return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+/**
+ * The pid in a pid file. The run directory is BIRD's user's, so root reads its pid file the
+ * careful way: never through a link (O_NOFOLLOW), never blocking on a FIFO planted there
+ * (O_NONBLOCK, regular files only), a few bytes at most.
+ */
+export async function readPid(file: string): Promise<number | undefined> {
+  let h: FileHandle | undefined;
+  try {
+    h = await open(file, C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK);
+    if (!(await h.stat()).isFile()) return undefined;
+    const buf = Buffer.alloc(32);
+    const { bytesRead } = await h.read(buf, 0, buf.length, 0);
+    const pid = Number(buf.subarray(0, bytesRead).toString("utf8").trim());
+    return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await h?.close();
+  }
 }
 
 /** The value after `flag` in an argv. */
