@@ -11,6 +11,9 @@
 //   (IPv4 only, as FRR's `redistribute ospf`), with origin incomplete as FRR gives them.
 // - routes learned by BGP go on to the other peers (BIRD keeps iBGP's split horizon itself);
 //   next hops resolve through the routing table (`igp table master4`), as bgpd asks zebra.
+//   The pipe's copies there are plain routes (it drops their recursive next-hop link), so a
+//   next hop reached through another BGP route resolves, as in FRR; BIRD would not resolve
+//   a recursive route through a recursive one within one table.
 // - IPv4 neighbors carry IPv4, IPv6 neighbors IPv6 (FRR's rendering does the same).
 import { isIP } from "node:net";
 import type { NodeModel } from "../../../core/model.js";
