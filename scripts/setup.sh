@@ -4,7 +4,7 @@
 #
 #   sudo ./scripts/setup.sh [--quiet] [--no-build]
 #
-#   Debian packages  frr iproute2 iputils-ping ethtool tcpdump procps util-linux
+#   Debian packages  frr bird2 iproute2 iputils-ping ethtool tcpdump procps util-linux
 #                    chromium on Debian (the graph page's browser test)
 #                    (apt-get update + install only when one is missing)
 #   Node.js >= 20 and npm (from the archive only when absent and the archive's is >= 20)
@@ -12,7 +12,7 @@
 #   dist/            npm run build, when missing or older than a source file
 set -euo pipefail
 
-PACKAGES=(frr iproute2 iputils-ping ethtool tcpdump procps util-linux)
+PACKAGES=(frr bird2 iproute2 iputils-ping ethtool tcpdump procps util-linux)
 # The graph page's end-to-end test drives Debian's chromium (/usr/bin/chromium). Ubuntu's
 # chromium package is a snap wrapper: not installed there, and that test says it skipped.
 if grep -qs '^ID=debian' /etc/os-release; then PACKAGES+=(chromium); fi
@@ -45,7 +45,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --- root ---------------------------------------------------------------------------------
 if [[ $(id -u) -ne 0 ]]; then
-  die "wirelab creates network namespaces and starts FRR, so it needs root. Run: sudo $0 $*"
+  die "wirelab creates network namespaces and starts FRR and BIRD, so it needs root. Run: sudo $0 $*"
 fi
 
 # --- what is missing ------------------------------------------------------------------
@@ -108,10 +108,32 @@ system_frr_running() {
   return 1
 }
 
+# True when BIRD's default (system-wide) instance answers on its default control socket.
+system_bird_running() {
+  [[ -S /run/bird/bird.ctl ]] && birdc -s /run/bird/bird.ctl show status >/dev/null 2>&1
+}
+
+# A routing daemon's system-wide service, installed with its package: kept from starting at
+# boot and stopped (through its service manager, never by process name) if a package script
+# started it anyway. wirelab runs its own instance per node.
+hold_service() {
+  local unit=$1 running=$2
+  if [[ -d /run/systemd/system ]]; then
+    if systemctl is-enabled --quiet "$unit.service" 2>/dev/null; then
+      systemctl disable --quiet "$unit.service" && say "disabled the system-wide $unit.service (wirelab runs one instance per node)"
+    fi
+    if systemctl is-active --quiet "$unit.service" 2>/dev/null; then
+      systemctl stop "$unit.service" && say "stopped the system-wide $unit.service started by the package install"
+    fi
+  elif "$running" && [[ -x /etc/init.d/$unit ]]; then
+    "/etc/init.d/$unit" stop >/dev/null && say "stopped the system-wide $unit started by the package install"
+  fi
+}
+
 if [[ ${#missing[@]} -gt 0 ]]; then
   say "installing Debian packages: ${missing[*]}"
-  # Package installs must not start services: wirelab runs its own FRR per node, and a
-  # system-wide FRR instance is not wanted. policy-rc.d answering 101 tells invoke-rc.d and
+  # Package installs must not start services: wirelab runs its own FRR and BIRD per node,
+  # and a system-wide FRR or BIRD instance is not wanted. policy-rc.d answering 101 tells invoke-rc.d and
   # deb-systemd-invoke not to start anything. An existing policy is left as it is.
   if [[ ! -e $POLICY ]]; then
     printf '#!/bin/sh\n# written by wirelab scripts/setup.sh for the duration of an install\nexit 101\n' >"$POLICY"
@@ -124,21 +146,9 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   apt-get "${apt_q[@]}" install -y --no-install-recommends "${missing[@]}"
   remove_policy
 
-  if [[ " ${missing[*]} " == *" frr "* ]]; then
-    # We installed FRR only for its daemons: keep the system-wide service from starting at
-    # boot, and stop it (through its service manager, never by process name) if a package
-    # script started it anyway.
-    if [[ -d /run/systemd/system ]]; then
-      if systemctl is-enabled --quiet frr.service 2>/dev/null; then
-        systemctl disable --quiet frr.service && say "disabled the system-wide frr.service (wirelab runs one FRR per node)"
-      fi
-      if systemctl is-active --quiet frr.service 2>/dev/null; then
-        systemctl stop frr.service && say "stopped the system-wide frr.service started by the package install"
-      fi
-    elif system_frr_running && [[ -x /etc/init.d/frr ]]; then
-      /etc/init.d/frr stop >/dev/null && say "stopped the system-wide FRR started by the package install"
-    fi
-  fi
+  # We installed FRR and BIRD only for their daemons: no system-wide instance.
+  if [[ " ${missing[*]} " == *" frr "* ]]; then hold_service frr system_frr_running; fi
+  if [[ " ${missing[*]} " == *" bird2 "* ]]; then hold_service bird system_bird_running; fi
 else
   say "Debian packages present: ${PACKAGES[*]}"
 fi

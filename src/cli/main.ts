@@ -10,7 +10,7 @@ const jsonOpt = () => new Option("--json", "machine-readable output");
 function program(setCode: (code: number) => void): Command {
   const p = new Command("wirelab")
     .description(
-      "Real virtual networks on one Linux machine: namespaces, veth cables and FRR routers from a topology file",
+      "Real virtual networks on one Linux machine: namespaces, veth cables and FRR or BIRD routers from a topology file",
     )
     .version("0.1.0")
     .showHelpAfterError()
@@ -18,7 +18,7 @@ function program(setCode: (code: number) => void): Command {
     .exitOverride();
 
   p.command("deploy")
-    .description("build the lab: namespaces, cables, addresses, FRR daemons; wait for BGP")
+    .description("build the lab: namespaces, cables, addresses, routing daemons (FRR, BIRD); wait for BGP")
     .addOption(topologyOpt().makeOptionMandatory())
     .addOption(labOpt())
     .option("--dry-run", "print the plan as the ip/vtysh commands a person would type; change nothing")
@@ -58,14 +58,14 @@ function program(setCode: (code: number) => void): Command {
     );
 
   p.command("cli")
-    .description("interactive vtysh on a node")
+    .description("interactive CLI of a node's routing stack (FRR: vtysh, BIRD: birdc)")
     .argument("<node>", "node name")
     .addOption(topologyOpt())
     .addOption(labOpt())
     .action(async (node: string, flags) => setCode(await (await import("./commands/exec.js")).cliCommand(node, flags)));
 
   p.command("save")
-    .description("write each router's running FRR config to files beside the topology")
+    .description("write each router's running config (FRR's, BIRD's) to files beside the topology")
     .addOption(topologyOpt())
     .addOption(labOpt())
     .option("-o, --output <dir>", "directory for the files (default: <lab>-configs beside the topology)")
@@ -161,7 +161,7 @@ function program(setCode: (code: number) => void): Command {
     );
 
   p.command("node")
-    .description("a router failure and its return: stop, start or restart a node's FRR daemons")
+    .description("a router failure and its return: stop, start or restart a node's routing daemons (FRR, BIRD)")
     .argument("<node>", "node name")
     .argument("<action>", "stop, start or restart")
     .addOption(topologyOpt())

@@ -10,9 +10,9 @@ import type { Lab } from "./model.js";
 /** Above this many nodes the exact computation (a BFS per router) is skipped: file order. */
 const MAX_NODES = 2000;
 
-/** Router names (frr nodes) in start order; ties keep the file's order. */
+/** Router names (nodes running a routing stack, whichever) in start order; ties keep the file's order. */
 export function routerStartOrder(lab: Lab): string[] {
-  const routers = lab.nodes.filter((n) => n.stack?.name === "frr").map((n) => n.name);
+  const routers = lab.nodes.filter((n) => n.stack !== undefined).map((n) => n.name);
   if (lab.nodes.length > MAX_NODES || routers.length < 3) return routers;
   const adj = new Map<string, string[]>(lab.nodes.map((n) => [n.name, []]));
   for (const l of lab.links) {

@@ -1,4 +1,5 @@
 // The kind registry: one file per kind, one line here to add one.
+import { bird } from "./bird.js";
 import { bridge } from "./bridge.js";
 import { frr } from "./frr.js";
 import type { Kind } from "./kind.js";
@@ -7,7 +8,7 @@ import { openswitch } from "./openswitch.js";
 
 export type { Kind, RoutingInit } from "./kind.js";
 
-export const KINDS: Record<string, Kind> = { frr, linux, bridge, openswitch };
+export const KINDS: Record<string, Kind> = { frr, linux, bridge, openswitch, bird };
 
 /** Every kind name a topology may use. */
 export const ALL_KINDS: readonly string[] = Object.keys(KINDS);

@@ -26,15 +26,19 @@ import {
   privilegedSchema,
   runtimeSchema,
 } from "../runtimes/docker/schema.js";
+import { birdDefaultsSchema, birdNodeSchema } from "../stacks/bird/schema.js";
 import { frrDefaultsSchema, frrNodeSchema } from "../stacks/frr/schema.js";
 import { checksSchema, impairmentSchema, scenariosSchema } from "./checks-schema.js";
 import { addressingSchema } from "./resolve/addressing.js";
 
-export const KINDS = ["frr", "linux", "bridge"] as const;
+export const KINDS = ["frr", "bird", "linux", "bridge"] as const;
 export type KindName = (typeof KINDS)[number];
 
 /** Any string (resolve/nodes.ts names unknown kinds); the examples give editors completions. */
 const kindName = z.string().meta({ examples: [...KINDS, "openswitch"] });
+
+/** Any string (resolve/nodes.ts names unknown stacks, from the stack registry's loaders). */
+const stackName = z.string().meta({ examples: ["frr", "bird"] });
 
 const cidr = z
   .string()
@@ -89,7 +93,11 @@ export const nodeSchema = z
     ...bgpNodeSchema,
     ...ospfNodeSchema,
     ...isisNodeSchema,
+    stack: stackName
+      .optional()
+      .describe("Routing stack of a router: frr or bird (default from defaults.stack, else the kind's: frr)"),
     ...frrNodeSchema,
+    ...birdNodeSchema,
     subnet: z
       .union([z.string(), z.array(z.string())])
       .optional()
@@ -140,7 +148,11 @@ export const topologySchema = z
     defaults: z
       .object({
         kind: kindName.optional().describe(`Kind of nodes that do not set one: ${KINDS.join(", ")} (default frr)`),
+        stack: stackName
+          .optional()
+          .describe("Routing stack of routers that set none: frr or bird (default: the kind's)"),
         ...frrDefaultsSchema,
+        ...birdDefaultsSchema,
         addressing: addressingSchema.optional(),
         runtime: runtimeSchema.optional(),
         image: imageSchema.optional().describe("Docker image of container nodes that set none (nor their kind)"),

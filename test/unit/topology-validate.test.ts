@@ -395,7 +395,7 @@ test("frr-only fields on linux and bridge nodes are errors", () => {
   bad(
     "name: l\nnodes:\n  h: {kind: linux, config: x}",
     "3:20",
-    "node 'h' is a linux node: 'config' applies only to frr nodes",
+    "node 'h' is a linux node: 'config' applies only to frr and bird nodes",
   );
   bad(
     "name: l\nnodes:\n  b: {kind: bridge, frr: {}}",

@@ -66,7 +66,7 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
         process.stdout.write(`${r.summary} (gave up after ${seconds(r.ms)}; down: ${r.down.join(", ")})\n`);
       }
       process.stdout.write(
-        `Lab '${lab.name}' deployed: ${result.nodes} nodes, ${result.links} links in ${seconds(result.ms)}.\nNext: wirelab exec --lab ${lab.name} NODE -- vtysh -c "show ip bgp"\n`,
+        `Lab '${lab.name}' deployed: ${result.nodes} nodes, ${result.links} links in ${seconds(result.ms)}.\nNext: wirelab cli --lab ${lab.name} NODE (its routing stack's CLI: vtysh for FRR, birdc for BIRD)\n`,
       );
     }
     const verified = flags.verify && !flags.json ? await verifyDeployed(lab, false) : undefined;

@@ -18,14 +18,16 @@ export const bgpIntent: IntentModule<"bgp"> = {
 };
 
 /**
- * Whether the node runs BGP: from its intent, or (BGP written in the stack's raw config) from
- * the daemons its stack starts, as the loader recorded them in node.stack.options.daemons.
+ * Whether the node runs BGP: from its intent, or (BGP written in the stack's raw config) as
+ * the stack's loader recorded it in node.stack.options: FRR the daemons it starts (bgpd),
+ * BIRD the protocols its config opens (bgp).
  */
 export function runsBgp(node: NodeModel): boolean {
   if (node.intents.bgp !== undefined) return true;
-  const daemons = node.stack?.options.daemons;
-  // FRR's BGP daemon; a stack without a daemon list runs BGP only from the intent.
-  return Array.isArray(daemons) && daemons.includes("bgpd");
+  const { daemons, protocols } = node.stack?.options ?? {};
+  return (
+    (Array.isArray(daemons) && daemons.includes("bgpd")) || (Array.isArray(protocols) && protocols.includes("bgp"))
+  );
 }
 
 /**

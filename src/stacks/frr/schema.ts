@@ -37,7 +37,12 @@ export type FrrOptionsInput = z.infer<typeof frrOptions>;
 
 /** Node-level keys of the FRR stack (a const object, so the inferred node type stays exact). */
 export const frrNodeSchema = {
-  config: z.string().optional().describe("Raw FRR configuration in vtysh syntax, e.g. the seed's own configs"),
+  config: z
+    .string()
+    .optional()
+    .describe(
+      "Raw configuration in the node's stack's syntax: FRR's vtysh lines (e.g. the seed's configs), or a bird.conf",
+    ),
   frr: frrOptions.optional(),
 } as const;
 

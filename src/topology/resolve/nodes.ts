@@ -7,6 +7,7 @@ import { dirname, resolve as resolvePath, sep } from "node:path";
 import type { IntentModels, NodeModel, PortModel, StackModel } from "../../core/model.js";
 import { INTENTS, type IntentModule, type IntentName } from "../../intents/index.js";
 import { ALL_KINDS, type Kind, kindOf } from "../../kinds/index.js";
+import { birdLoader } from "../../stacks/bird/options.js";
 import { frrLoader } from "../../stacks/frr/options.js";
 import { parseInterfaceAddress, parsePrefix } from "../address.js";
 import { q } from "../errors.js";
@@ -17,7 +18,46 @@ import type { Addr, NodeDraft, NodeIn, PortDraft, ResolveContext, StackLoader } 
 import { kernelIfname } from "./ifname.js";
 
 /** Each routing stack's part in loading, by the stack name kinds give (src/kinds/). */
-const STACK_LOADERS: Readonly<Record<string, StackLoader>> = { frr: frrLoader };
+const STACK_LOADERS: Readonly<Record<string, StackLoader>> = { frr: frrLoader, bird: birdLoader };
+const STACK_NAMES = Object.keys(STACK_LOADERS);
+
+/**
+ * The routing stack a node runs: its own `stack`, else `defaults.stack`, else its kind's;
+ * none for hosts and bridges. A kind whose image starts its own stack (init: image) keeps it.
+ */
+function stackNameOf(ctx: ResolveContext, name: string, kind: Kind, raw: NodeIn, path: Path): string | undefined {
+  const known = (value: string, at: Path) => {
+    if (!Object.hasOwn(STACK_LOADERS, value)) {
+      ctx.fail(
+        at,
+        `unknown stack ${q(value)}${didYouMean(value, STACK_NAMES)} (known stacks: ${STACK_NAMES.join(", ")})`,
+      );
+    }
+    return value;
+  };
+  const dflt = ctx.input.defaults?.stack;
+  if (dflt !== undefined) known(dflt, ["defaults", "stack"]);
+  if (raw.stack !== undefined) {
+    const at: Path = [...path, "stack"];
+    if (kind.stack === undefined) {
+      ctx.fail(
+        at,
+        `node ${q(name)} is a ${kind.name} node: it runs no routing stack ('stack' applies to routers)`,
+        "key",
+      );
+    }
+    known(raw.stack, at);
+    if (kind.init === "image" && raw.stack !== kind.stack) {
+      ctx.fail(
+        at,
+        `${kind.name} nodes run their image's own routing stack (${kind.stack}): stack ${q(raw.stack)} cannot replace it`,
+      );
+    }
+    return raw.stack;
+  }
+  if (kind.stack === undefined) return undefined;
+  return dflt !== undefined && kind.init !== "image" ? dflt : kind.stack;
+}
 
 export function readNode(ctx: ResolveContext, name: string): void {
   const path: Path = ["nodes", name];
@@ -37,7 +77,7 @@ export function readNode(ctx: ResolveContext, name: string): void {
       `unknown kind ${q(kindText)} for node ${q(name)}${didYouMean(kindText, ALL_KINDS)} (known kinds: ${ALL_KINDS.join(", ")})`,
     );
   }
-  refuseMisplaced(ctx, name, kind, raw, path);
+  refuseMisplaced(ctx, name, kind, stackNameOf(ctx, name, kind, raw, path), raw, path);
   if (kind.role === "bridge" && raw.forwarding === true) {
     ctx.fail([...path, "forwarding"], `bridge ${q(name)} switches frames and cannot forward IP; remove 'forwarding'`);
   }
@@ -121,7 +161,14 @@ export function readNode(ctx: ResolveContext, name: string): void {
  * stack's keys, `subnet` off bridges. Narrowest first (settings for one role before settings
  * for two), the order a node's misplaced keys have always been reported in.
  */
-function refuseMisplaced(ctx: ResolveContext, name: string, kind: Kind, raw: NodeIn, path: Path): void {
+function refuseMisplaced(
+  ctx: ResolveContext,
+  name: string,
+  kind: Kind,
+  stackName: string | undefined,
+  raw: NodeIn,
+  path: Path,
+): void {
   const set: Readonly<Record<string, unknown>> = raw;
   const refusals: { key: string; roles: number; message: string }[] = [];
   for (const m of INTENTS) {
@@ -130,16 +177,14 @@ function refuseMisplaced(ctx: ResolveContext, name: string, kind: Kind, raw: Nod
       refusals.push({ key, roles: m.appliesTo.length, message: m.refusal({ name, kind: kind.name }, key) });
     }
   }
-  for (const [stack, loader] of Object.entries(STACK_LOADERS)) {
-    if (kind.stack === stack) continue;
-    for (const key of loader.keys) {
-      // Stacks run on routers only: one role.
-      refusals.push({
-        key,
-        roles: 1,
-        message: `node ${q(name)} is a ${kind.name} node: '${key}' applies only to ${stack} nodes`,
-      });
-    }
+  const own = stackName === undefined ? [] : (STACK_LOADERS[stackName]?.keys ?? []);
+  const runs = stackName !== undefined && stackName !== kind.stack ? `runs ${stackName}` : `is a ${kind.name} node`;
+  for (const key of new Set(Object.values(STACK_LOADERS).flatMap((l) => l.keys))) {
+    if (own.includes(key)) continue;
+    // A key several stacks share (raw `config`) names them all.
+    const stacks = STACK_NAMES.filter((s) => STACK_LOADERS[s]?.keys.includes(key)).join(" and ");
+    // Stacks run on routers only: one role.
+    refusals.push({ key, roles: 1, message: `node ${q(name)} ${runs}: '${key}' applies only to ${stacks} nodes` });
   }
   if (kind.role !== "bridge") {
     refusals.push({
@@ -195,7 +240,7 @@ export function nodeModel(ctx: ResolveContext, node: NodeDraft): NodeModel {
     subnets: node.subnets.map((s) => s.text),
     pos: ctx.src.pos(node.path, "key"),
   };
-  const stackName = node.kind.stack;
+  const stackName = stackNameOf(ctx, node.name, node.kind, raw, node.path);
   const loader = stackName === undefined ? undefined : STACK_LOADERS[stackName];
   if (stackName !== undefined && !loader) throw new Error(`internal: no loader for stack ${stackName}`);
   for (const m of INTENTS) {

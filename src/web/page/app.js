@@ -661,7 +661,7 @@
             ],
           )
         : null,
-      n.bgpError ? el("p", {}, `FRR: ${n.bgpError}`) : null,
+      n.bgpError ? el("p", {}, `BGP: ${n.bgpError}`) : null,
     ];
     if (STATIC) return showDetails(...head, ...prefixes, staticNote());
     showDetails(...head, el("p", {}, "reading the node…"));

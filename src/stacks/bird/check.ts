@@ -1,0 +1,103 @@
+// Checks a bird.conf with BIRD's own parser (`bird -p -c FILE`: parse and exit, no daemon)
+// and maps its error back to the line the user wrote. BIRD stops at the first error, so a
+// config has at most one. The check runs as the user BIRD will run as (`-u bird -g bird`):
+// BIRD drops root before it reads its config, in the check as at start, so an `include`
+// of a file that user may not read fails here too, and nothing is read as root.
+import { chmod, chown, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { userIds } from "../../core/executor.js";
+import type { NodeModel } from "../../core/model.js";
+import { run } from "../../util/exec.js";
+import { BIRD_BIN } from "./paths.js";
+import type { LineOrigin } from "./render.js";
+import { birdUser, dropArgs } from "./user.js";
+
+export interface BirdConfigError {
+  /** 1-based line in the checked (rendered) file; 0 when BIRD gave no position. */
+  line: number;
+  col?: number;
+  /** The offending line as it stands in the file, trimmed. */
+  text: string;
+  /** BIRD's message, e.g. `syntax error, unexpected CF_SYM_UNDEFINED`. */
+  message: string;
+  /** 1-based line within the node's raw `config:` text, when the line came from there. */
+  configLine?: number;
+  /** Another file than the checked one (an `include`): its name as BIRD gave it. */
+  file?: string;
+}
+
+/**
+ * Parses `bird -p`'s error (stderr, BIRD 2.0.12):
+ *   bird: /tmp/x/bird.conf:13:18 syntax error, unexpected CF_SYM_UNDEFINED, expecting …
+ *   bird: /etc/x.conf:1:1 …                 (an included file)
+ *   bird: Unable to open configuration file …: Permission denied
+ */
+export function parseBirdCheck(stderr: string, checked: string, fileText: string): BirdConfigError[] {
+  const fileLines = fileText.replace(/\r\n?/g, "\n").split("\n");
+  const errors: BirdConfigError[] = [];
+  for (const raw of stderr.split("\n")) {
+    const line = raw.replace(/^bird: /, "").trim();
+    if (!line) continue;
+    const m = /^(.*?):(\d+):(\d+) (.*)$/.exec(line);
+    if (m && m[1] === checked) {
+      const n = Number(m[2]);
+      errors.push({ line: n, col: Number(m[3]), text: (fileLines[n - 1] ?? "").trim(), message: m[4] ?? "" });
+    } else if (m) {
+      errors.push({ line: 0, text: "", message: `${m[1]} line ${m[2]}: ${m[4]}`, file: m[1] });
+    } else {
+      errors.push({ line: 0, text: "", message: line });
+    }
+  }
+  return errors;
+}
+
+/** Runs `bird -p` on a complete bird.conf; [] when BIRD accepts it. */
+export async function checkBirdConfig(text: string): Promise<BirdConfigError[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "wirelab-bird-"));
+  try {
+    const file = path.join(dir, "bird.conf");
+    const user = birdUser();
+    await writeFile(file, text, { mode: user ? 0o640 : 0o600 });
+    if (user) {
+      // Readable by BIRD's group only: the directory 0750 and the file 0640, both root's.
+      const { gid } = await userIds(user);
+      await chown(dir, 0, gid);
+      await chmod(dir, 0o750);
+      await chown(file, 0, gid);
+    }
+    const r = await run(BIRD_BIN, ["-p", "-c", file, ...dropArgs()], { timeoutMs: 30_000 }).catch((e: Error) => {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new Error(`${BIRD_BIN} not found: BIRD is not installed (apt-get install bird2)`);
+      }
+      throw e;
+    });
+    if (r.code === 0) return [];
+    const errors = parseBirdCheck(r.stderr, file, text);
+    // Never silent: a failure without a message is reported as such.
+    return errors.length ? errors : [{ line: 0, text: "", message: `bird -p failed (exit ${r.code})` }];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Sets configLine on errors whose line came from the node's raw `config:` text. */
+export function mapToConfig(errors: BirdConfigError[], origins: readonly LineOrigin[]): BirdConfigError[] {
+  for (const e of errors) {
+    const o = origins[e.line - 1];
+    if (o?.kind === "config") e.configLine = o.line;
+  }
+  return errors;
+}
+
+/**
+ * One error as a user reads it:
+ *   topo.yml: ops1: bird.conf line 12 (config line 3), column 5: syntax error, …: bogus line
+ */
+export function formatBirdError(node: NodeModel | string, err: BirdConfigError, file?: string): string {
+  const name = typeof node === "string" ? node : node.name;
+  const cfg = err.configLine !== undefined ? ` (config line ${err.configLine})` : "";
+  const where = err.line > 0 ? ` bird.conf line ${err.line}${cfg}${err.col ? `, column ${err.col}` : ""}:` : "";
+  const what = err.text ? `${err.message}: ${err.text}` : err.message;
+  return `${file ? `${file}: ` : ""}${name}:${where} ${what}`;
+}

@@ -1,0 +1,177 @@
+// The `bgp` intent in BIRD, laid out as FRR has it: a BGP table apart from the routing
+// table. FRR's bgpd keeps its own table and announces its best BGP paths whatever zebra
+// prefers (a peer's route to a subnet the router is also connected to still goes on to its
+// other peers). In BIRD a protocol sees only the best route of the table it is attached to,
+// so each family gets its own BGP table (bgp4, bgp6) and a pipe to the routing table:
+//   master4 --(wl_announce4: what the intent announces)--> bgp4 --> BGP peers
+//   bgp4 --(BGP routes)--> master4 --> kernel
+// - `networks`: a listed prefix is announced when the node has a route to exactly it (FRR's
+//   `network` with its import check); connected prefixes come from `protocol direct`.
+// - `redistribute`: connected (without loopback and link-local martians), static, ospf
+//   (IPv4 only, as FRR's `redistribute ospf`), with origin incomplete as FRR gives them.
+// - routes learned by BGP go on to the other peers (BIRD keeps iBGP's split horizon itself);
+//   next hops resolve through the routing table (`igp table master4`), as bgpd asks zebra.
+//   The pipe's copies there are plain routes (it drops their recursive next-hop link), so a
+//   next hop reached through another BGP route resolves, as in FRR; BIRD would not resolve
+//   a recursive route through a recursive one within one table.
+// - IPv4 neighbors carry IPv4, IPv6 neighbors IPv6 (FRR's rendering does the same).
+import { isIP } from "node:net";
+import type { NodeModel } from "../../../core/model.js";
+import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
+import { birdOptions } from "../options.js";
+import { birdString, birdSymbol, isLinkLocal6, isV6, portOf } from "./common.js";
+
+/** A setting the node's model holds that BIRD cannot be given (prepare names node and file). */
+export class BirdRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BirdRenderError";
+  }
+}
+
+/**
+ * Lab timers (bird.lab-timers, on unless false). BIRD's defaults suit routers that run for
+ * months: it waits 5 s before its first connect, and after a session error (a hold timer
+ * expiring when a peer was killed) it refuses the peer for 60 s, doubling up to 300 s. A lab
+ * starts all at once and breaks routers on purpose:
+ * - hold 9 s / keepalive 3 s: FRR's `datacenter` profile, so both stacks notice a dead peer alike;
+ * - connect delay 1 s: BIRD's minimum (it never connects at once);
+ * - connect retry 5 s: how long one connect attempt may hang (a cut cable) before the next;
+ * - error wait 1-10 s: a restarted peer is taken back within a second.
+ */
+export const LAB_TIMERS = [
+  "hold time 9;",
+  "keepalive time 3;",
+  "connect delay time 1;",
+  "connect retry time 5;",
+  "error wait time 1, 10;",
+] as const;
+
+/** Per family: the BGP table, the routing table it is piped to, the pipe and its filter. */
+export const BGP_TABLES = {
+  ipv4: { table: "bgp4", rib: "master4", pipe: "bgp4_pipe", announce: "wl_announce4" },
+  ipv6: { table: "bgp6", rib: "master6", pipe: "bgp6_pipe", announce: "wl_announce6" },
+} as const;
+
+/** Connected prefixes never announced: loopback and link-local (FRR does not have them as connected). */
+const MARTIANS = { ipv4: "[ 127.0.0.0/8+ ]", ipv6: "[ ::1/128, fe80::/10+ ]" } as const;
+
+type Family = keyof typeof BGP_TABLES;
+
+function familyOf(nb: BgpNeighborModel): Family {
+  return isIP(nb.address) === 6 ? "ipv6" : "ipv4";
+}
+
+/** What the intent announces of a family: the announce filter's rules (none: nothing). */
+function announceRules(bgp: BgpModel, family: Family): string[] {
+  const nets = bgp.networks.filter((p) => isV6(p) === (family === "ipv6"));
+  const incomplete = "{ bgp_origin = ORIGIN_INCOMPLETE; accept; }";
+  const rules: string[] = [];
+  if (nets.length) rules.push(`  if net ~ [ ${nets.join(", ")} ] then accept;`);
+  for (const r of bgp.redistribute) {
+    if (r === "connected") rules.push(`  if source = RTS_DEVICE && net !~ ${MARTIANS[family]} then ${incomplete}`);
+    else if (r === "static") rules.push(`  if source = RTS_STATIC then ${incomplete}`);
+    else if (r === "ospf" && family === "ipv4") {
+      rules.push(`  if source ~ [ RTS_OSPF, RTS_OSPF_IA, RTS_OSPF_EXT1, RTS_OSPF_EXT2 ] then ${incomplete}`);
+    }
+  }
+  return rules;
+}
+
+/** The BGP table of a family, its announce filter and the pipe that fills it from the routing table. */
+function bgpTable(bgp: BgpModel, family: Family): string[] {
+  const t = BGP_TABLES[family];
+  const rules = announceRules(bgp, family);
+  const out = [`${family} table ${t.table};`];
+  // BGP's own routes never go back: they came from this table.
+  if (rules.length)
+    out.push(`filter ${t.announce} {`, "  if source = RTS_BGP then reject;", ...rules, "  reject;", "}");
+  out.push(
+    `protocol pipe ${t.pipe} {`,
+    `  table ${t.rib};`,
+    `  peer table ${t.table};`,
+    rules.length ? `  export filter ${t.announce};` : "  export none;",
+    "  import where source = RTS_BGP;",
+    "}",
+  );
+  return out;
+}
+
+/**
+ * BIRD 2.0.12's keywords that start with `bgp_` (its BGP attributes, proto/bgp/config.Y):
+ * a protocol may not be named after one, quoted or not, and keywords ignore case.
+ */
+const BGP_KEYWORDS = new Set(
+  "path local_pref med origin next_hop atomic_aggr aggregator community ext_community large_community originator_id cluster_list aigp otc"
+    .split(" ")
+    .map((k) => `bgp_${k}`),
+);
+
+/**
+ * One protocol name per neighbor: `bgp_<peer node>`, else `bgp_<address>`; unique on the
+ * node (a second session with the same node over IPv6 is `bgp_<node>_v6`).
+ */
+export function protocolNames(bgp: BgpModel): string[] {
+  const used = new Set<string>();
+  return bgp.neighbors.map((nb) => {
+    let base = `bgp_${nb.node ?? nb.address.replace(/[.:]/g, "_")}`;
+    if (BGP_KEYWORDS.has(base.toLowerCase())) base = `${base}_peer`;
+    if (used.has(base) && familyOf(nb) === "ipv6") base = `${base}_v6`;
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    return name;
+  });
+}
+
+/** `update-source` as BIRD's `source address`: the address itself, or the port's (lo's) address of the session's family. */
+function sourceAddress(node: NodeModel, nb: BgpNeighborModel): string | undefined {
+  const src = nb.updateSource;
+  if (src === undefined) return undefined;
+  if (isIP(src)) return src;
+  const v6 = isIP(nb.address) === 6;
+  const addrs = (src === "lo" ? node.loopback : (portOf(node, src)?.addresses ?? [])).map((a) => a.split("/")[0] ?? a);
+  const ofFamily = addrs.filter((a) => isV6(a) === v6);
+  const pick = ofFamily.find((a) => !isLinkLocal6(a)) ?? ofFamily[0];
+  if (pick === undefined) {
+    throw new BirdRenderError(
+      `BGP neighbor ${nb.address}: update-source ${src} has no IPv${v6 ? 6 : 4} address, and BIRD binds a session to an address (source address)`,
+    );
+  }
+  return pick;
+}
+
+export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
+  const out: string[] = [];
+  // Both families, whatever the neighbors: the table shows what the node would announce.
+  for (const family of ["ipv4", "ipv6"] as const) out.push(...bgpTable(bgp, family));
+  const names = protocolNames(bgp);
+  const labTimers = birdOptions(node)?.labTimers !== false;
+  bgp.neighbors.forEach((nb, i) => {
+    const family = familyOf(nb);
+    out.push(`protocol bgp ${birdSymbol(names[i] as string)} {`);
+    const desc = nb.description ?? nb.node;
+    if (desc) out.push(`  description ${birdString(desc)};`);
+    out.push(`  local as ${bgp.asn};`, `  neighbor ${nb.address} as ${nb.remoteAs};`);
+    if (isLinkLocal6(nb.address)) {
+      // The loader refuses a link-local neighbor without a port.
+      const port = nb.port === undefined ? undefined : portOf(node, nb.port);
+      if (port) out.push(`  interface ${birdString(port.ifname)};`);
+    }
+    const src = sourceAddress(node, nb);
+    if (src) out.push(`  source address ${src};`);
+    if (nb.ebgpMultihop !== undefined) out.push(`  multihop ${nb.ebgpMultihop};`);
+    if (labTimers) out.push(...LAB_TIMERS.map((t) => `  ${t}`));
+    const t = BGP_TABLES[family];
+    out.push(
+      `  ${family} {`,
+      `    table ${t.table};`,
+      `    igp table ${t.rib};`,
+      "    import all;",
+      "    export all;",
+      "  };",
+      "}",
+    );
+  });
+  return out;
+}
