@@ -16,6 +16,8 @@ export interface DeployFlags {
   timeout?: string;
   keepOnFailure?: boolean;
   verify?: boolean;
+  runtime?: string;
+  strict?: boolean;
 }
 
 export async function deployCommand(flags: DeployFlags): Promise<number> {

@@ -78,7 +78,7 @@ export function convertContainerlab(
   const first = errors[0];
   if (first) {
     const e = new TopologyError(
-      `--strict: ${errors.length} containerlab setting${errors.length === 1 ? " does" : "s do"} not map to wirelab (the first: ${first.detail})`,
+      `--strict: ${errors.length} containerlab setting${errors.length === 1 ? " does" : "s do"} not map to wirelab (each is an error above; the first is here)`,
       first.pos,
     );
     e.errors = [e, ...errors.map((d) => new TopologyError(d.detail, d.pos))];
