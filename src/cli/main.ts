@@ -6,6 +6,16 @@ import { Command, CommanderError, Option } from "commander";
 const topologyOpt = () => new Option("-t, --topology <file>", "topology file (YAML)");
 const labOpt = () => new Option("-l, --lab <name>", "lab name (overrides the file's name; selects a deployed lab)");
 const jsonOpt = () => new Option("--json", "machine-readable output");
+const runtimeOpt = () =>
+  new Option(
+    "--runtime <runtime>",
+    "where nodes run unless they say otherwise: netns or docker (their images)",
+  ).choices(["netns", "docker"]);
+const strictOpt = () =>
+  new Option(
+    "--strict",
+    "refuse what is otherwise a warning: config lines FRR would skip; containerlab settings that do not map",
+  );
 
 function program(setCode: (code: number) => void): Command {
   const p = new Command("wirelab")
@@ -25,8 +35,9 @@ function program(setCode: (code: number) => void): Command {
     .option("--no-wait", "do not wait for BGP sessions")
     .option("--timeout <seconds>", "how long to wait for BGP sessions", "60")
     .option("--keep-on-failure", "keep a half-built lab for debugging instead of rolling back")
-    .option("--strict", "refuse what is otherwise a warning (config lines FRR would skip)")
     .option("--verify", "run the topology's checks after deploy; exit 1 when one fails (the lab stays)")
+    .addOption(runtimeOpt())
+    .addOption(strictOpt())
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/deploy.js")).deployCommand(flags)));
 
@@ -134,6 +145,16 @@ function program(setCode: (code: number) => void): Command {
         new Option("--spine-as <mode>", "spines share one AS, or have one each").choices(["shared", "per-spine"]),
       ),
   ).action(async (flags) => setCode(await (await import("./commands/generate.js")).generateClosCommand(flags)));
+
+  p.command("convert")
+    .description("write the wirelab topology of a containerlab file (what does not map: warnings on stderr)")
+    .argument("<file>", "containerlab topology file (*.clab.yml)")
+    .option("-o, --output <file>", "write to this file instead of stdout")
+    .addOption(runtimeOpt())
+    .addOption(strictOpt())
+    .action(async (file: string, flags) =>
+      setCode(await (await import("./commands/convert.js")).convertCommand(file, flags)),
+    );
 
   p.command("verify")
     .description("run the topology's checks against the deployed lab; --scenario breaks it on purpose first")

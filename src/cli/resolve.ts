@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { Lab } from "../core/model.js";
 import type { LabState } from "../core/state.js";
 import { readState } from "../core/state.js";
+import { clabLabName, isContainerlab } from "../topology/containerlab/name.js";
 import { LAB_NAME } from "../topology/names.js";
 
 export class UsageError extends Error {
@@ -15,6 +16,10 @@ export class UsageError extends Error {
 export interface LabSelector {
   topology?: string;
   lab?: string;
+  /** deploy --runtime: where nodes run unless they say otherwise. */
+  runtime?: string;
+  /** deploy --strict: containerlab settings that do not map are errors. */
+  strict?: boolean;
 }
 
 export function checkLabName(name: string): string {
@@ -29,7 +34,12 @@ export async function loadLab(sel: LabSelector): Promise<Lab> {
   if (!sel.topology) throw new UsageError("which topology? give -t FILE");
   // Loaded here, not at start-up: commands on a deployed lab (--lab) need no YAML or schema.
   const { loadTopology } = await import("../topology/load.js");
-  const lab = await loadTopology(sel.topology);
+  const lab = await loadTopology(sel.topology, {
+    ...(sel.runtime ? { runtime: sel.runtime as "netns" | "docker" } : {}),
+    strict: sel.strict === true,
+    // A converted containerlab file tells what it left out (or, with --strict, refuses it).
+    onDiagnostic: (d) => process.stderr.write(`${d.severity}: ${d.message}\n`),
+  });
   return sel.lab ? { ...lab, name: checkLabName(sel.lab) } : lab;
 }
 
@@ -53,7 +63,9 @@ async function labNameOf(sel: LabSelector): Promise<string> {
   } catch {
     doc = undefined;
   }
-  const name = (doc as { name?: unknown } | undefined)?.name;
+  let name = (doc as { name?: unknown } | undefined)?.name;
+  // A containerlab file's name is mapped as its deploy mapped it.
+  if (isContainerlab(doc) && typeof name === "string") name = clabLabName(name);
   if (typeof name !== "string") throw new UsageError(`${sel.topology}: no lab name found; use --lab NAME`);
   return checkLabName(name);
 }

@@ -1,29 +1,41 @@
 // Reads a topology file: YAML (with positions) -> schema check -> network validation -> Lab.
 // Every problem comes out as a TopologyError "file:line:col: message", never a stack trace.
+// A containerlab file (top-level `topology:`) is converted first (src/topology/containerlab/)
+// and then validated the same way, its errors pointing into the containerlab file.
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Lab } from "../core/model.js";
+import { type ImportOptions, isContainerlab, labFromContainerlab } from "./containerlab/index.js";
 import { q, TopologyError } from "./errors.js";
 import { checkCounts, checkTextSize, inputLimits, readBounded } from "./input-limits.js";
-import { describePath, issuesToErrors } from "./issues.js";
-import { buildLab } from "./resolve/index.js";
-import { topologySchema } from "./schema.js";
+import { describePath } from "./issues.js";
 import { keyString, type Path, SourceMap } from "./source.js";
+import { validateTopologyInput } from "./validate.js";
 
 export { DEFAULT_LIMITS, inputLimits, LIMIT_ENV } from "./input-limits.js";
+export { validateTopologyInput } from "./validate.js";
+
+/** How a file is loaded: a lab-wide runtime from the command line, and containerlab import options. */
+export interface LoadOptions extends ImportOptions {}
 
 /** Aliases (`*name`) allowed in one file; a guard against "billion laughs" alias bombs. */
 export const MAX_ALIAS_COUNT = 100;
 
 /** Reads and validates a topology file. Lab.file is the absolute path; errors name the path as given. */
-export async function loadTopology(file: string): Promise<Lab> {
+export async function loadTopology(file: string, opts: LoadOptions = {}): Promise<Lab> {
+  const lab = parseTopology(await readTopologyText(file), file, opts);
+  lab.file = resolve(file);
+  return lab;
+}
+
+/** A topology file's text, refused unread when it is over the size limit. */
+export async function readTopologyText(file: string): Promise<string> {
   const limits = inputLimits();
-  let text: string;
   try {
     const fh = await open(file, "r");
     try {
-      text = await readBounded(fh, file, limits);
+      return await readBounded(fh, file, limits);
     } finally {
       await fh.close();
     }
@@ -40,13 +52,45 @@ export async function loadTopology(file: string): Promise<Lab> {
             : (code ?? String(e));
     throw new TopologyError(`cannot read the topology file: ${why}`, { file, line: 1, col: 1 });
   }
-  const lab = parseTopology(text, file);
-  lab.file = resolve(file);
-  return lab;
 }
 
 /** Parses and validates topology text; `file` is used in error messages and as Lab.file. */
-export function parseTopology(text: string, file: string): Lab {
+export function parseTopology(text: string, file: string, opts: LoadOptions = {}): Lab {
+  const { data, source } = readTopologyDocument(text, file);
+  if (isContainerlab(data)) return labFromContainerlab(data, source, opts);
+  const lab = validateTopologyInput(withRuntime(data, opts.runtime), source);
+  placeConfigs(lab, source, text);
+  return lab;
+}
+
+/**
+ * Where each inline `config:` text starts in the file, so that a bad line in it is reported
+ * at its own line and column. A literal block (`config: |`) keeps its lines one to one, its
+ * text starting on the line after the indicator at the block's indentation.
+ */
+function placeConfigs(lab: Lab, source: SourceMap, text: string): void {
+  const fileLines = text.split("\n");
+  for (const node of lab.nodes) {
+    if (node.stack?.config === undefined || node.stack.configFile) continue;
+    const scalar = source.doc.getIn(["nodes", node.name, "config"], true);
+    if (!isScalar(scalar) || !scalar.range) continue;
+    const at = source.lines.linePos(scalar.range[0]);
+    if (scalar.type === "BLOCK_LITERAL" || scalar.type === "BLOCK_FOLDED") {
+      const first = fileLines[at.line] ?? "";
+      const indent = first.length - first.trimStart().length;
+      node.stack.configPos = { file: lab.file ?? "", line: at.line + 1, col: indent + 1 };
+    } else {
+      const quoted = scalar.type === "QUOTE_DOUBLE" || scalar.type === "QUOTE_SINGLE";
+      node.stack.configPos = { file: lab.file ?? "", line: at.line, col: at.col + (quoted ? 1 : 0) };
+    }
+  }
+}
+
+/**
+ * The YAML document of a topology file, with positions, checked for what any topology format
+ * must get right: syntax, one document, size and counts, duplicate keys, alias expansion.
+ */
+export function readTopologyDocument(text: string, file: string): { data: unknown; source: SourceMap } {
   const limits = inputLimits();
   checkTextSize(text, file, limits);
   const lines = new LineCounter();
@@ -75,9 +119,8 @@ export function parseTopology(text: string, file: string): Lab {
   keysAsWritten(doc);
   checkKeys(doc, source);
 
-  let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), source };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const text = /alias count/i.test(msg)
@@ -85,40 +128,21 @@ export function parseTopology(text: string, file: string): Lab {
       : `YAML error: ${msg.split("\n")[0]}`;
     throw new TopologyError(text, source.at(firstAliasOffset(doc)));
   }
-
-  const parsed = topologySchema.safeParse(data);
-  if (!parsed.success) {
-    const errors = issuesToErrors(parsed.error.issues, data, source);
-    const first = errors[0] ?? new TopologyError("invalid topology", source.at(0));
-    first.errors = errors;
-    throw first;
-  }
-  const lab = buildLab(parsed.data, source);
-  placeConfigs(lab, doc, lines, text);
-  return lab;
 }
 
 /**
- * Where each inline `config:` text starts in the file, so that a bad line in it is reported
- * at its own line and column. A literal block (`config: |`) keeps its lines one to one, its
- * text starting on the line after the indicator at the block's indentation.
+ * `deploy --runtime`: the lab-wide runtime, in place of the file's own (top level or
+ * defaults). Nodes and kinds that name their runtime keep it.
  */
-function placeConfigs(lab: Lab, doc: Document, lines: LineCounter, text: string): void {
-  const fileLines = text.split("\n");
-  for (const node of lab.nodes) {
-    if (node.stack?.config === undefined || node.stack.configFile) continue;
-    const scalar = doc.getIn(["nodes", node.name, "config"], true);
-    if (!isScalar(scalar) || !scalar.range) continue;
-    const at = lines.linePos(scalar.range[0]);
-    if (scalar.type === "BLOCK_LITERAL" || scalar.type === "BLOCK_FOLDED") {
-      const first = fileLines[at.line] ?? "";
-      const indent = first.length - first.trimStart().length;
-      node.stack.configPos = { file: lab.file ?? "", line: at.line + 1, col: indent + 1 };
-    } else {
-      const quoted = scalar.type === "QUOTE_DOUBLE" || scalar.type === "QUOTE_SINGLE";
-      node.stack.configPos = { file: lab.file ?? "", line: at.line, col: at.col + (quoted ? 1 : 0) };
-    }
+function withRuntime(data: unknown, runtime: LoadOptions["runtime"]): unknown {
+  if (runtime === undefined || data === null || typeof data !== "object" || Array.isArray(data)) return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>), runtime };
+  const defaults = out.defaults;
+  if (defaults !== null && typeof defaults === "object" && !Array.isArray(defaults)) {
+    const { runtime: _, ...rest } = defaults as Record<string, unknown>;
+    out.defaults = rest;
   }
+  return out;
 }
 
 /**

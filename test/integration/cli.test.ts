@@ -39,13 +39,14 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
     assert.deepEqual(await namespaces(), before, "no namespace was created");
   });
 
-  test("a bad FRR line is reported with node and line, and nothing is built", async () => {
+  test("a bad FRR line is an input error at its line in the topology file, and nothing is built", async () => {
     const before = await namespaces();
-    const r = await wirelab(["deploy", "-t", path.join(ROOT, "test/integration/fixtures/bad-frr-line.yml")]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /ops1/);
-    assert.match(r.stderr, /neigbor 192\.168\.101\.3/);
-    assert.match(r.stderr, /line \d+/);
+    const file = path.join(ROOT, "test/integration/fixtures/bad-frr-line.yml");
+    const r = await wirelab(["deploy", "-t", file]);
+    assert.equal(r.code, 2, "an input error, like a bad topology");
+    assert.ok(r.stderr.includes(`${file}:`), r.stderr);
+    assert.match(r.stderr, /:\d+:\d+: ops1: .*neigbor 192\.168\.101\.3/);
+    assert.match(r.stderr, /frr\.conf line \d+/);
     assert.deepEqual(await namespaces(), before);
     assert.deepEqual(await waitNoLeftovers("badfrr"), []);
   });
@@ -55,7 +56,10 @@ describe("wirelab CLI", { skip: skipUnlessRoot }, () => {
     const r = await wirelab(["deploy", "-t", SEED, "--dry-run"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /ip netns add wl_seed-ebgp_ops1|netns add wl_seed-ebgp_ops1/);
-    assert.match(r.stdout, /link add name 1 netns wl_seed-ebgp_ops1 type veth peer name 1 netns wl_seed-ebgp_ops2/);
+    assert.match(
+      r.stdout,
+      /link add name 1 address [0-9a-f:]{17} netns wl_seed-ebgp_ops1 type veth peer name 1 address [0-9a-f:]{17} netns wl_seed-ebgp_ops2/,
+    );
     assert.match(r.stdout, /ip -n wl_seed-ebgp_ops1 addr add 192\.168\.101\.1\/24 dev 1/);
     assert.match(r.stdout, /router bgp 65001/);
     assert.deepEqual(await namespaces(), before);

@@ -15,8 +15,9 @@ export interface DeployFlags {
   wait?: boolean;
   timeout?: string;
   keepOnFailure?: boolean;
-  strict?: boolean;
   verify?: boolean;
+  runtime?: string;
+  strict?: boolean;
 }
 
 export async function deployCommand(flags: DeployFlags): Promise<number> {
