@@ -369,3 +369,28 @@ test("convert: the written topology loads and plans exactly as the containerlab 
     if (file === SEED) assert.match(text, /\n {4}config: \|\n {6}hostname ops1\n/);
   }
 });
+
+test("a bound file or startup-config outside the containerlab file's directory is refused", async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), "wl-clab-"));
+  try {
+    const lab = path.join(root, "lab");
+    writeFileSync(path.join(root, "secret.conf"), "hostname leaked\n");
+    const { mkdirSync, symlinkSync } = await import("node:fs");
+    mkdirSync(lab);
+    // Directly, and through a link inside the lab's directory.
+    symlinkSync(path.join(root, "secret.conf"), path.join(lab, "innocent.conf"));
+    for (const bind of ["../secret.conf", "innocent.conf"]) {
+      const file = path.join(lab, "x.clab.yml");
+      writeFileSync(
+        file,
+        `name: x\ntopology:\n  nodes:\n    r1:\n      kind: linux\n      image: frrouting/frr\n      binds: ["${bind}:/etc/frr/frr.conf"]\n`,
+      );
+      await assert.rejects(
+        loadTopology(file),
+        (e: unknown) => e instanceof TopologyError && /outside the containerlab file's directory/.test(e.message),
+      );
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

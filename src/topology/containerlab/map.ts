@@ -10,7 +10,7 @@
 //   bound /etc/frr/daemons file's `<daemon>=yes` lines (zebra and staticd always run, as FRR
 //   starts them always).
 // - exec lines: addresses, port MTU, static routes and forwarding (lines.ts).
-import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { kindOf } from "../../kinds/index.js";
@@ -49,11 +49,21 @@ export interface MapOptions {
 
 type Obj = Record<string, unknown>;
 
-/** A host file a node refers to, read whole; TopologyError (at `at`) when it cannot be. */
-function readHostFile(r: Report, file: string, at: Path, what: string, limit: number): string {
+/**
+ * A host file a node refers to, read whole; TopologyError (at `at`) when it cannot be. Only
+ * files below the containerlab file's own directory (links resolved): wirelab reads them as
+ * root and puts them in a router's config, so a topology from elsewhere cannot make it copy
+ * /etc/shadow there. The same rule as wirelab's own startup-config.
+ */
+function readHostFile(r: Report, file: string, at: Path, what: string, limit: number, base: string): string {
   let fd: number | undefined;
   try {
-    fd = openSync(file, "r");
+    const real = realpathSync(file);
+    const root = realpathSync(base);
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) {
+      return r.fail(at, `${what} ${file} is outside the containerlab file's directory (${root}); copy it there`);
+    }
+    fd = openSync(real, "r");
     const st = fstatSync(fd);
     if (!st.isFile()) return r.fail(at, `${what} ${file} is not a regular file`);
     if (st.size > limit) return r.fail(at, `${what} ${file} is ${st.size} bytes, more than the limit of ${limit}`);
@@ -90,7 +100,7 @@ function frrBinds(r: Report, node: ClabNode, dir: string, limit: number, frrPoss
       continue;
     }
     const file = path.resolve(dir, host.replace(/^~(?=\/|$)/, os.homedir()));
-    const read = (f: string) => ({ value: readHostFile(r, f, b.path, "bound file", limit), path: b.path });
+    const read = (f: string) => ({ value: readHostFile(r, f, b.path, "bound file", limit, dir), path: b.path });
     if (t === "/etc/frr/frr.conf") out.config = read(file);
     else if (t === "/etc/frr/daemons") out.daemons = read(file);
     else if (t === "/etc/frr") {
@@ -131,7 +141,7 @@ function startupConfig(r: Report, node: ClabNode, dir: string, limit: number): A
     return undefined;
   }
   const file = path.resolve(dir, s.value.replace(/^~(?=\/|$)/, os.homedir()));
-  return { value: readHostFile(r, file, s.path, "startup-config", limit), path: s.path };
+  return { value: readHostFile(r, file, s.path, "startup-config", limit, dir), path: s.path };
 }
 
 /** Maps the topology; `src` learns where each part came from. */
