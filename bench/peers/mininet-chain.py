@@ -67,13 +67,18 @@ def main() -> None:
                 conv = time.time() - t1
                 break
     t2 = time.time()
+    crash = set()
     if frr:
-        # Only this script's daemons, by their pid files.
+        # Only this script's daemons, by their pid files. SIGKILL leaves FRR's crash-log
+        # directories (/var/tmp/frr/<daemon>.<pid>): note them first, remove them after.
         for i in range(n):
             for d in ("bgpd", "zebra"):
                 try:
                     with open(f"/var/run/frr/mn{i}/{d}.pid") as f:
-                        os.kill(int(f.read().strip()), 9)
+                        pid = int(f.read().strip())
+                    with open(f"/proc/{pid}/maps") as m:
+                        crash.update(w for line in m for w in line.split() if w.startswith("/var/tmp/frr/"))
+                    os.kill(pid, 9)
                 except (OSError, ValueError):
                     pass
     net.stop()
@@ -81,6 +86,8 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     for i in range(n):
         shutil.rmtree(f"/var/run/frr/mn{i}", ignore_errors=True)
+    for d in {os.path.dirname(p) for p in crash}:
+        shutil.rmtree(d, ignore_errors=True)
     print(json.dumps({"tool": "mininet", "nodes": n, "build_s": round(t1 - t0, 3),
                       "converge_s": None if conv is None else round(conv, 3), "stop_s": round(t3 - t2, 3)}))
 

@@ -57,16 +57,23 @@ if [[ $frr == --frr ]]; then
   conv=$(elapsed "$t1" "$(now)")
 fi
 t2=$(now)
-# End only this script's daemons, by their pid files, then the namespaces.
+# End only this script's daemons, by their pid files, then the namespaces. SIGKILL leaves
+# FRR's crash-log directories (/var/tmp/frr/<daemon>.<pid>): note them first, remove after.
+crash=()
 for ((i = 0; i < n; i++)); do
   for d in bgpd zebra; do
     f=/var/run/frr/$p$i/$d.pid
-    if [[ -f $f ]]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi
+    if [[ -f $f ]]; then
+      pid=$(cat "$f")
+      while read -r dir; do crash+=("$dir"); done < <(grep -o '/var/tmp/frr/[a-z0-9]*\.[0-9]*' "/proc/$pid/maps" 2>/dev/null | sort -u)
+      kill -9 "$pid" 2>/dev/null || true
+    fi
   done
 done
 for ((i = 0; i < n; i++)); do echo "netns del $p$i"; done | ip -force -batch -
 t3=$(now)
 rm -rf "$work"
 for ((i = 0; i < n; i++)); do rm -rf "/var/run/frr/$p$i"; done
+for dir in "${crash[@]}"; do rm -rf -- "$dir"; done
 printf '{"tool": "raw-ip-batch", "nodes": %d, "build_s": %s, "converge_s": %s, "stop_s": %s}\n' \
   "$n" "$(elapsed "$t0" "$t1")" "$conv" "$(elapsed "$t2" "$t3")"
