@@ -4,6 +4,7 @@ import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Lab } from "../core/model.js";
+import { runtimeSchema } from "../runtimes/docker/schema.js";
 import { q, TopologyError } from "./errors.js";
 import { checkCounts, checkTextSize, inputLimits, readBounded } from "./input-limits.js";
 import { describePath, issuesToErrors } from "./issues.js";
@@ -16,8 +17,14 @@ export { DEFAULT_LIMITS, inputLimits, LIMIT_ENV } from "./input-limits.js";
 /** Aliases (`*name`) allowed in one file; a guard against "billion laughs" alias bombs. */
 export const MAX_ALIAS_COUNT = 100;
 
+/** How a command changes the file's meaning without editing it. */
+export interface LoadOptions {
+  /** Runs the lab on this runtime, as if the file's top-level `runtime:` said so (deploy --runtime). */
+  runtime?: string;
+}
+
 /** Reads and validates a topology file. Lab.file is the absolute path; errors name the path as given. */
-export async function loadTopology(file: string): Promise<Lab> {
+export async function loadTopology(file: string, opts: LoadOptions = {}): Promise<Lab> {
   const limits = inputLimits();
   let text: string;
   try {
@@ -40,13 +47,13 @@ export async function loadTopology(file: string): Promise<Lab> {
             : (code ?? String(e));
     throw new TopologyError(`cannot read the topology file: ${why}`, { file, line: 1, col: 1 });
   }
-  const lab = parseTopology(text, file);
+  const lab = parseTopology(text, file, opts);
   lab.file = resolve(file);
   return lab;
 }
 
 /** Parses and validates topology text; `file` is used in error messages and as Lab.file. */
-export function parseTopology(text: string, file: string): Lab {
+export function parseTopology(text: string, file: string, opts: LoadOptions = {}): Lab {
   const limits = inputLimits();
   checkTextSize(text, file, limits);
   const lines = new LineCounter();
@@ -92,6 +99,15 @@ export function parseTopology(text: string, file: string): Lab {
     const first = errors[0] ?? new TopologyError("invalid topology", source.at(0));
     first.errors = errors;
     throw first;
+  }
+  if (opts.runtime !== undefined) {
+    const rt = runtimeSchema.safeParse(opts.runtime);
+    if (!rt.success) {
+      throw new TopologyError(`unknown runtime ${q(opts.runtime)} (known: ${runtimeSchema.options.join(", ")})`);
+    }
+    // The lab-wide runtime only: a node's or a kind's own `runtime:` still wins.
+    parsed.data.runtime = rt.data;
+    if (parsed.data.defaults) delete parsed.data.defaults.runtime;
   }
   return buildLab(parsed.data, source);
 }

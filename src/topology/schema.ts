@@ -24,6 +24,7 @@ import {
   privilegedSchema,
   runtimeSchema,
 } from "../runtimes/docker/schema.js";
+import { kubernetesLabSchema, kubernetesNodeSchema } from "../runtimes/kubernetes/schema.js";
 import { frrDefaultsSchema, frrNodeSchema } from "../stacks/frr/schema.js";
 import { checksSchema, impairmentSchema, scenariosSchema } from "./checks-schema.js";
 import { addressingSchema } from "./resolve/addressing.js";
@@ -67,6 +68,7 @@ export const nodeSchema = z
     "port-namespace": portNamespaceSchema.optional(),
     cmd: cmdSchema.optional(),
     privileged: privilegedSchema.optional(),
+    ...kubernetesNodeSchema,
   })
   .strict();
 
@@ -121,6 +123,7 @@ export const topologySchema = z
     runtime: runtimeSchema.optional(),
     kinds: kindsSchema.optional(),
     management: managementSchema.optional(),
+    kubernetes: kubernetesLabSchema.optional(),
   })
   .strict()
   .describe("A wirelab topology: nodes (FRR routers, Linux hosts, bridges) and the links between their ports");
