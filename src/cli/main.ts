@@ -26,6 +26,10 @@ function program(setCode: (code: number) => void): Command {
     .option("--timeout <seconds>", "how long to wait for BGP sessions", "60")
     .option("--keep-on-failure", "keep a half-built lab for debugging instead of rolling back")
     .option("--verify", "run the topology's checks after deploy; exit 1 when one fails (the lab stays)")
+    .option("--runtime <name>", "run the lab on this runtime (netns, docker, kubernetes) instead of the file's")
+    .option("--context <name>", "kubernetes: the kubeconfig context to deploy to (default: the current one)")
+    .option("--namespace <name>", "kubernetes: the namespace to create for the lab (default wl-<lab>)")
+    .option("-o, --output <file>", "with --dry-run: also write the runtime's manifests there (kubernetes: YAML)")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/deploy.js")).deployCommand(flags)));
 

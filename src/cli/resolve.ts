@@ -15,6 +15,8 @@ export class UsageError extends Error {
 export interface LabSelector {
   topology?: string;
   lab?: string;
+  /** deploy --runtime: the lab-wide runtime instead of the file's. */
+  runtime?: string;
 }
 
 export function checkLabName(name: string): string {
@@ -29,7 +31,7 @@ export async function loadLab(sel: LabSelector): Promise<Lab> {
   if (!sel.topology) throw new UsageError("which topology? give -t FILE");
   // Loaded here, not at start-up: commands on a deployed lab (--lab) need no YAML or schema.
   const { loadTopology } = await import("../topology/load.js");
-  const lab = await loadTopology(sel.topology);
+  const lab = await loadTopology(sel.topology, { runtime: sel.runtime });
   return sel.lab ? { ...lab, name: checkLabName(sel.lab) } : lab;
 }
 

@@ -4,5 +4,6 @@ import { bridge } from "./bridge.js";
 import { impairments } from "./impair.js";
 import type { LinkType } from "./link.js";
 import { veth } from "./veth.js";
+import { vxlan } from "./vxlan.js";
 
-export const LINK_TYPES: LinkType[] = [veth, bridge, impairments];
+export const LINK_TYPES: LinkType[] = [veth, vxlan, bridge, impairments];

@@ -7,6 +7,8 @@ import type { Step } from "../core/plan.js";
 
 export interface LinkType {
   name: string;
+  /** What its cables are, for the plan's heading ("veth pairs"). */
+  cableNoun?: string;
   /** Steps of the cables phase for the whole lab (run once every namespace exists). */
   cables?(lab: Lab): Step[][];
   /** ip-batch lines for a node's own interface setup, before its ports are configured. */

@@ -8,6 +8,7 @@ import { isBatchSafe } from "../../util/ip.js";
 import type { Lab, NodeModel } from "../model.js";
 import { nsName, utsFile } from "../paths.js";
 import type { Step } from "../plan.js";
+import { nodeSysctls } from "./sysctls.js";
 
 function isV6(cidr: string): boolean {
   return cidr.includes(":");
@@ -41,13 +42,7 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   if (!stackOf(node)) {
     for (const r of node.intents.static ?? []) lines.push(`route add ${r.to} via ${r.via}`);
   }
-  const settings: string[] = [];
-  const hasV6 = node.ports.some((p) => p.addresses.some(isV6)) || node.loopback.some(isV6);
-  if (node.forwarding || hasV6) {
-    if (node.forwarding) settings.push("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-    // Keep IPv6 addresses when a cable is cut and restored, as IPv4 ones are kept.
-    settings.push("net.ipv6.conf.all.keep_addr_on_down=1");
-  }
+  const settings = nodeSysctls(node);
   // The node's whole kernel setup is one process: its own UTS namespace (the hostname; a
   // container has its own), the ip batch and the sysctls. One process per node, not three:
   // every spawn costs wirelab's main thread 1.5-3 ms (fork of a large process), which was
@@ -60,5 +55,7 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   }
   if (settings.length) ip.sysctl = settings;
   const after = LINK_TYPES.flatMap((t) => t.afterInterfaces?.(lab, node) ?? []);
-  return [ip, ...extra, ...after];
+  const steps = [ip, ...extra, ...after];
+  // A node whose namespace is not on this host (a pod) gets the same work through its runtime.
+  return runtimeOf(node).nodeSteps?.(lab, node, steps) ?? steps;
 }

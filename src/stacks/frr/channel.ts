@@ -2,7 +2,6 @@
 // pathspace (`-N`) when the node shares the host's file system, else the image's own vtysh
 // inside the node (no host FRR needed, no version mismatch with the image's daemons).
 import type { NodeHandle } from "../../runtimes/runtime.js";
-import { run } from "../../util/exec.js";
 import { vtyshJson, withJson } from "./vtysh.js";
 
 /** A vtysh's stderr without its harmless complaint about a missing vtysh.conf. */
@@ -20,8 +19,9 @@ export async function vtyshInside(
   commands: readonly string[],
   timeoutMs = 30_000,
 ): Promise<string> {
-  const [cmd, ...args] = handle.execArgv(["vtysh", ...commands.flatMap((c) => ["-c", c])]);
-  const r = await run(cmd as string, args, { timeoutMs });
+  // The runtime's own channel (Docker's or Kubernetes' exec API): a pod on another machine
+  // has no namespace on this host to nsenter into.
+  const r = await handle.run(["vtysh", ...commands.flatMap((c) => ["-c", c])], { timeoutMs });
   if (r.code !== 0) {
     throw new Error(`${handle.node.name}: vtysh failed (exit ${r.code}): ${vtyshErrors(r.stderr) || r.stdout.trim()}`);
   }
