@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import * as k8s from "@kubernetes/client-node";
 import { ConfigMap, Namespace, Pod } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
 import { prepareConfigs } from "../../src/core/lifecycle/deploy.js";
@@ -15,26 +14,11 @@ import type { Lab } from "../../src/core/model.js";
 import { nodeCapabilities } from "../../src/runtimes/docker/caps.js";
 import { labManifests, renderManifests } from "../../src/runtimes/kubernetes/manifests.js";
 import { loadTopology, parseTopology } from "../../src/topology/load.js";
+import { unknownFields } from "./k8s-strict.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const example = (name: string) => fileURLToPath(new URL(`examples/${name}`, ROOT));
 const GOLDEN = fileURLToPath(new URL("test/golden/kubernetes/seed-ebgp-k8s.yaml", ROOT));
-
-type Models = Record<string, { getAttributeTypeMap?: () => { baseName: string; type: string }[] }>;
-
-/** Fields the API's generated model for `type` does not know, as paths (empty: all known). */
-export function unknownFields(value: unknown, type: string, at = ""): string[] {
-  const array = /^Array<(.+)>$/.exec(type);
-  if (array)
-    return Array.isArray(value) ? value.flatMap((v, i) => unknownFields(v, array[1] as string, `${at}[${i}]`)) : [];
-  const model = (k8s as unknown as Models)[type];
-  if (!model?.getAttributeTypeMap || value === null || typeof value !== "object") return [];
-  const attrs = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
-    const t = attrs.get(k);
-    return t === undefined ? [`${at}.${k}`] : unknownFields(v, t, `${at}.${k}`);
-  });
-}
 
 async function seedManifests(): Promise<{ lab: Lab; text: string }> {
   const lab = await loadTopology(example("seed-ebgp-k8s.yml"));

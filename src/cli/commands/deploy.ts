@@ -37,14 +37,15 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     // Configs are rendered and checked by the stacks' own parsers even in a dry run; the plan
     // is the one deploy would run.
     const configs = await prepareConfigs(lab);
-    process.stdout.write(renderPlan(buildLabPlan(lab, configs, { dryRun: true })));
-    if (flags.output !== undefined) {
-      const text = runtimeManifests(lab, { dryRun: true, configs });
-      if (text === undefined) {
-        throw new UsageError(`--output: lab '${lab.name}' runs on no runtime with manifests (kubernetes has them)`);
-      }
+    const plan = renderPlan(buildLabPlan(lab, configs, { dryRun: true }));
+    const manifests = flags.output === undefined ? undefined : runtimeManifests(lab, { dryRun: true, configs });
+    if (flags.output !== undefined && manifests === undefined) {
+      throw new UsageError(`--output: lab '${lab.name}' runs on no runtime with manifests (kubernetes has them)`);
+    }
+    process.stdout.write(plan);
+    if (flags.output !== undefined && manifests !== undefined) {
       // 0600: the ConfigMaps hold the routers' configs, BGP passwords included.
-      await writeFile(flags.output, text, { mode: 0o600 });
+      await writeFile(flags.output, manifests, { mode: 0o600 });
       process.stderr.write(`Manifests written to ${flags.output}\n`);
     }
     return 0;

@@ -54,9 +54,9 @@ async function configSource(): Promise<string | undefined> {
 
 const clusters = new Map<string, Promise<Cluster>>();
 
-/** The API client for a context (the kubeconfig's current one when undefined); cached per process. */
+/** The API client for a context (the kubeconfig's current one when undefined); cached per configuration. */
 export function cluster(context?: string): Promise<Cluster> {
-  const key = context ?? "";
+  const key = `${process.env.KUBECONFIG ?? ""}\0${context ?? ""}`;
   let c = clusters.get(key);
   if (!c) {
     c = connect(context);

@@ -18,7 +18,7 @@ const START_FAILURES = new Set(["CreateContainerConfigError", "CreateContainerEr
 /** What stops the scheduler, with the resource named: "memory (the pod requests 25Mi)". */
 function unschedulable(pod: V1Pod, message: string): string {
   const requests = pod.spec?.containers?.[0]?.resources?.requests ?? {};
-  const short = [...new Set([...message.matchAll(/Insufficient ([\w./-]+)/g)].map((m) => m[1] as string))];
+  const short = [...new Set([...message.matchAll(/Insufficient ([\w./-]*[\w/-])/g)].map((m) => m[1] as string))];
   const named = short.map((r) => (requests[r] ? `${r} (the pod requests ${requests[r]})` : r));
   const selector = pod.spec?.nodeSelector;
   if (/node affinity\/selector/.test(message) && selector) {
