@@ -113,6 +113,7 @@ links: [[r1:e1, h1:e1], [r1:e2, big:e1]]
     const c = h1?.spec?.containers[0];
     assert.deepEqual(c?.securityContext, {
       capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW"] },
+      seccompProfile: { type: "RuntimeDefault" },
       allowPrivilegeEscalation: false,
     });
     assert.equal(c?.resources, undefined);

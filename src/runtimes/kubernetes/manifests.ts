@@ -62,14 +62,19 @@ export function configMapManifest(lab: Lab, node: NodeModel, config: PreparedCon
 
 /**
  * The container's privileges: exactly the Docker runtime's (nodeCapabilities: every other
- * capability dropped), or all of them for `privileged: true`. Privilege escalation is shut
- * off where the API allows it: it refuses allowPrivilegeEscalation: false next to
- * CAP_SYS_ADMIN (which routers need, see docker/caps.ts).
+ * capability dropped), or all of them for `privileged: true`. The container runtime's
+ * default seccomp profile, as Docker applies its own (a pod otherwise runs unconfined
+ * unless the kubelet says so). Privilege escalation is shut off where the API allows it:
+ * it refuses allowPrivilegeEscalation: false next to CAP_SYS_ADMIN (which routers need,
+ * see docker/caps.ts).
  */
 export function securityContext(node: NodeModel): V1SecurityContext {
   if (node.runtime.container?.privileged) return { privileged: true };
   const caps = nodeCapabilities(node);
-  const ctx: V1SecurityContext = { capabilities: { drop: ["ALL"], add: caps } };
+  const ctx: V1SecurityContext = {
+    capabilities: { drop: ["ALL"], add: caps },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
   if (!caps.includes("SYS_ADMIN")) ctx.allowPrivilegeEscalation = false;
   return ctx;
 }
