@@ -145,6 +145,16 @@ describe("kubernetes runtime against an API server", { skip: skipUnlessRoot }, (
     assert.equal(await readState("k8none"), undefined);
   });
 
+  test("credentials refused (401): said with the server and the context; nothing made", async () => {
+    const { lab, api } = await setup("k8auth");
+    process.env.KUBECONFIG = await api.kubeconfig(dir, "kubeconfig-k8auth-bad", "not-the-token");
+    await assert.rejects(
+      deploy(lab),
+      /the API server at https:\/\/127.0.0.1:\d+ refused the credentials of context fake \(401 Unauthorized\)/,
+    );
+    await assertClean("k8auth", api);
+  });
+
   test("403 up front: the missing RBAC verbs are listed before anything is created", async () => {
     const { lab, api } = await setup("k8rbac", {
       deny: new Set(["delete namespaces", "create pods/exec", "list pods"]),

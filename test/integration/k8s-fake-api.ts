@@ -123,7 +123,7 @@ export class FakeKubeApi {
   }
 
   /** A kubeconfig for this server (context "fake", a bearer token) written as `dir/<name>`. */
-  async kubeconfig(dir: string, name: string): Promise<string> {
+  async kubeconfig(dir: string, name: string, token = TOKEN): Promise<string> {
     const server = this.url;
     const file = path.join(dir, name);
     await writeFile(
@@ -137,7 +137,7 @@ export class FakeKubeApi {
             cluster: { server, "certificate-authority-data": Buffer.from(this.tls.cert).toString("base64") },
           },
         ],
-        users: [{ name: "wirelab", user: { token: TOKEN } }],
+        users: [{ name: "wirelab", user: { token } }],
         contexts: [{ name: "fake", context: { cluster: "fake", user: "wirelab" } }],
         "current-context": "fake",
       }),

@@ -7,12 +7,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { ClusterRole, ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { ConfigMap, Namespace, Pod } from "kubernetes-models/v1";
 import { parseAllDocuments } from "yaml";
 import { prepareConfigs } from "../../src/core/lifecycle/deploy.js";
 import type { Lab } from "../../src/core/model.js";
 import { nodeCapabilities } from "../../src/runtimes/docker/caps.js";
 import { labManifests, renderManifests } from "../../src/runtimes/kubernetes/manifests.js";
+import { clusterRoleYaml, PERMISSIONS, permissionText } from "../../src/runtimes/kubernetes/rbac.js";
 import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { unknownFields } from "./k8s-strict.js";
 
@@ -140,5 +142,20 @@ links: [[r1:e1, h1:e1], [r1:e2, big:e1]]
       assert.deepEqual(unknownFields(p, "V1Pod"), []);
     }
     assert.equal(lab.nodes[0]?.runtime.kubernetes?.context, "kind-a");
+  });
+});
+
+describe("RBAC", () => {
+  test("docs/kubernetes.md ships the ClusterRole of exactly the verbs deploy checks for, valid for the API", () => {
+    const docs = readFileSync(fileURLToPath(new URL("docs/kubernetes.md", ROOT)), "utf8");
+    const yaml = clusterRoleYaml();
+    assert.ok(docs.includes(`\`\`\`yaml\n${yaml}\`\`\``), "docs/kubernetes.md must hold clusterRoleYaml() verbatim");
+    const [role, binding] = parseAllDocuments(yaml).map((d) => d.toJS());
+    new ClusterRole(role).validate();
+    new ClusterRoleBinding(binding).validate();
+    const granted = (role.rules as { resources: string[]; verbs: string[] }[]).flatMap((r) =>
+      r.resources.flatMap((res) => r.verbs.map((v) => `${v} ${res}`)),
+    );
+    assert.deepEqual(granted.sort(), PERMISSIONS.map(permissionText).sort());
   });
 });
