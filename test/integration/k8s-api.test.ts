@@ -15,8 +15,9 @@ import type { Lab } from "../../src/core/model.js";
 import { readState } from "../../src/core/state.js";
 import { teardownKubernetes } from "../../src/runtimes/kubernetes/destroy.js";
 import { loadTopology } from "../../src/topology/load.js";
-import { EXAMPLES, leftovers, skipUnlessRoot } from "./helpers.js";
+import { EXAMPLES, skipUnlessRoot } from "./helpers.js";
 import { FakeKubeApi, type FakeOptions, selfSignedCert, type Tls } from "./k8s-fake-api.js";
+import { labLeftovers } from "./k8s-machines.js";
 
 let dir: string;
 let tls: Tls;
@@ -47,18 +48,9 @@ async function setup(name: string, opts: FakeOptions = {}): Promise<{ lab: Lab; 
   return { lab, api };
 }
 
-/**
- * What the lab left on this host. helpers.leftovers also looks machine-wide (any zombie FRR
- * daemon, any veth in the host): other labs run on this machine at the same time, and a
- * kubernetes lab starts no process and makes no veth here, so those two are not its own.
- */
-async function hostLeftovers(lab: string): Promise<string[]> {
-  return (await leftovers(lab)).filter((l) => !/^(zombie FRR daemon|host veth) /.test(l));
-}
-
 /** Nothing of the lab on this host, and nothing in the cluster. */
 async function assertClean(lab: string, fake: FakeKubeApi): Promise<void> {
-  assert.deepEqual(await hostLeftovers(lab), []);
+  assert.deepEqual(await labLeftovers(lab), []);
   assert.equal(await readState(lab), undefined);
   assert.deepEqual([...fake.namespaces.keys()], []);
   assert.deepEqual(fake.invalid, []);
@@ -135,7 +127,7 @@ describe("kubernetes runtime against an API server", { skip: skipUnlessRoot }, (
       return true;
     });
     assert.equal(await readState("k8down"), undefined);
-    assert.deepEqual(await hostLeftovers("k8down"), []);
+    assert.deepEqual(await labLeftovers("k8down"), []);
   });
 
   test("no kubeconfig at all: said, with where it was looked for", async () => {
@@ -271,7 +263,7 @@ describe("kubernetes runtime against an API server", { skip: skipUnlessRoot }, (
     );
     assert.equal(api.namespaces.get("wl-k8taken"), theirs);
     assert.equal(api.requests.filter((r) => r.method === "DELETE").length, 0);
-    assert.deepEqual(await hostLeftovers("k8taken"), []);
+    assert.deepEqual(await labLeftovers("k8taken"), []);
   });
 
   test("exec refused half-way (403 on pods/exec): named with the missing verbs; rolled back", async () => {

@@ -6,64 +6,19 @@
 // posted is validated against the Kubernetes schemas (kubernetes-models) and the API's
 // generated models, as a real server would refuse or drop what is wrong. The boundary is
 // mocked here and nowhere else: what runs inside a pod is answered by `exec`.
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { ConfigMap, Namespace, Pod } from "kubernetes-models/v1";
 import { WebSocketServer } from "ws";
-import { runOk } from "../../src/util/exec.js";
 import { unknownFields } from "../unit/k8s-strict.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: objects off the wire (JSON), read the way the API server reads them
-type Obj = Record<string, any>;
+import { type ExecAnswer, type FakeOptions, type Obj, type Seen, type Tls, TOKEN } from "./k8s-fake-types.js";
 
-export interface ExecAnswer {
-  code: number;
-  stdout?: string;
-  stderr?: string;
-}
-
-/** What becomes of a pod after it is created (decided per pod by the test). */
-export type PodFate = { run: true } | { imagePull: string } | { unschedulable: string } | { sysctlForbidden: string };
-
-export interface FakeOptions {
-  /** Permissions the user lacks, as "verb resource[/sub]" ("create pods/exec"). */
-  deny?: Set<string>;
-  fate?: (pod: Obj) => PodFate;
-  /** Answers a command run in a pod; the default answers `ip -j addr show` and succeeds otherwise. */
-  exec?: (pod: string, argv: string[]) => ExecAnswer | undefined;
-  /** How many reads a deleted namespace still answers (Terminating) before it is gone. */
-  terminatingReads?: number;
-  /** MTU of the pods' eth0 (the pod network). */
-  podMtu?: number;
-}
-
-export interface Seen {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body?: Obj;
-}
-
-const TOKEN = "wirelab-test-token";
-
-export interface Tls {
-  key: string;
-  cert: string;
-}
-
-/** A key and a self-signed certificate for 127.0.0.1, made with openssl in `dir`. */
-export async function selfSignedCert(dir: string): Promise<Tls> {
-  const key = path.join(dir, "api.key");
-  const cert = path.join(dir, "api.crt");
-  await runOk("openssl", [
-    ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
-    ...["-subj", "/CN=fake-kube-api", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-  ]);
-  return { key: await readFile(key, "utf8"), cert: await readFile(cert, "utf8") };
-}
+export type { ExecAnswer, FakeOptions, Kubelet, Obj, PodFate, Tls } from "./k8s-fake-types.js";
+export { selfSignedCert } from "./k8s-fake-types.js";
 
 function status(code: number, reason: string, message: string, details?: Obj): Obj {
   return {
@@ -94,6 +49,7 @@ export class FakeKubeApi {
   });
   private lists = new Map<string, number>();
   private terminating = new Map<string, number>();
+  private stopping = new Set<string>();
   private nextIp = 10;
 
   constructor(
@@ -231,7 +187,7 @@ export class FakeKubeApi {
             status(404, "NotFound", `namespaces "${ns}" not found`, { name: ns, kind: "namespaces" }),
           );
         const left = this.terminating.get(ns);
-        if (left !== undefined) {
+        if (left !== undefined && !this.stopping.has(ns)) {
           if (left <= 0) {
             this.namespaces.delete(ns);
             this.terminating.delete(ns);
@@ -244,7 +200,14 @@ export class FakeKubeApi {
       if (method === "DELETE") {
         if (this.denied("delete", "namespaces")) return this.forbidden(res, "delete", "namespaces");
         if (!nsObj) return this.send(res, 404, status(404, "NotFound", `namespaces "${ns}" not found`));
-        for (const k of [...this.pods.keys()]) if (k.startsWith(`${ns}/`)) this.pods.delete(k);
+        const gone = [...this.pods.entries()].filter(([k]) => k.startsWith(`${ns}/`));
+        for (const [k] of gone) this.pods.delete(k);
+        const kubelet = this.opts.kubelet;
+        if (kubelet) {
+          // Terminating until the kubelet has stopped every pod, as a real namespace is.
+          this.stopping.add(ns);
+          void Promise.allSettled(gone.map(([, pod]) => kubelet.stop(pod))).then(() => this.stopping.delete(ns));
+        }
         for (const k of [...this.configMaps.keys()]) if (k.startsWith(`${ns}/`)) this.configMaps.delete(k);
         nsObj.status = { phase: "Terminating" };
         this.terminating.set(ns, this.opts.terminatingReads ?? 2);
@@ -266,8 +229,32 @@ export class FakeKubeApi {
       const key = `${ns}/${body.metadata.name}`;
       if (this.pods.has(key))
         return this.send(res, 409, status(409, "AlreadyExists", `pods "${body.metadata.name}" already exists`));
-      const pod = { ...body, metadata: { ...body.metadata, uid: key }, status: { phase: "Pending", conditions: [] } };
+      const pod: Obj = {
+        ...body,
+        metadata: { ...body.metadata, uid: key },
+        status: { phase: "Pending", conditions: [] },
+      };
       this.pods.set(key, pod);
+      const kubelet = this.opts.kubelet;
+      if (kubelet) {
+        kubelet
+          .start(pod, (n) => this.configMaps.get(`${ns}/${n}`))
+          .then(
+            (podIP) => {
+              const c = {
+                name: "node",
+                image: body.spec.containers[0].image,
+                imageID: "",
+                ready: true,
+                restartCount: 0,
+              };
+              pod.status = { phase: "Running", podIP, containerStatuses: [{ ...c, state: { running: {} } }] };
+            },
+            (e: Error) => {
+              pod.status = { phase: "Failed", reason: "StartError", message: e.message };
+            },
+          );
+      }
       return this.send(res, 201, pod);
     }
     if (kind === "pods" && method === "GET" && !name) {
@@ -289,7 +276,7 @@ export class FakeKubeApi {
     const key = pod.metadata.uid as string;
     const n = (this.lists.get(key) ?? 0) + 1;
     this.lists.set(key, n);
-    if (n < 2 || pod.status.phase !== "Pending") return pod;
+    if (n < 2 || pod.status.phase !== "Pending" || this.opts.kubelet) return pod;
     const fate = this.opts.fate?.(pod) ?? { run: true };
     const image = pod.spec.containers[0].image;
     if ("run" in fate) {
@@ -360,8 +347,11 @@ export class FakeKubeApi {
     }
     const argv = url.searchParams.getAll("command");
     this.execs.push({ pod: m[2] as string, argv });
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const a = this.opts.exec?.(m[2] as string, argv) ?? this.defaultExec(pod, argv);
+    this.wss.handleUpgrade(req, socket, head, async (ws) => {
+      const kubelet = this.opts.kubelet;
+      const a =
+        this.opts.exec?.(m[2] as string, argv) ??
+        (kubelet ? await kubelet.exec(pod, argv) : this.defaultExec(pod, argv));
       const frame = (ch: number, s: string) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(s)]));
       if (a.stdout) frame(1, a.stdout);
       if (a.stderr) frame(2, a.stderr);
