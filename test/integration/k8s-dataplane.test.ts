@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { inspectLab } from "../../src/core/inspect.js";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
 import type { Lab } from "../../src/core/model.js";
@@ -234,5 +235,15 @@ describe("kubernetes runtime end to end: fake API server, pods as namespaces on 
     const [dev] = JSON.parse((await handleOf("ops2").run(["ip", "-d", "-j", "link", "show", "dev", "1"])).stdout);
     assert.equal(dev.linkinfo.info_data.remote, api.pods.get("wl-k8e2e/ops1")?.status.podIP);
     assert.equal(dev.mtu, CABLE_MTU);
+  });
+
+  test("inspect reads the pods through the API: running, their ports as the pods' kernels have them", async () => {
+    const info = await inspectLab((await readState(E2E)) as NonNullable<Awaited<ReturnType<typeof readState>>>);
+    assert.deepEqual(
+      info.nodes.map((n) => [n.name, n.status, n.container?.state, n.container?.mgmt]),
+      ["ops1", "ops2", "ops3"].map((n) => [n, "running", "running", api.pods.get(`wl-k8e2e/${n}`)?.status.podIP]),
+    );
+    const port = info.nodes[1]?.ports.find((p) => p.port === "2");
+    assert.deepEqual([port?.state, port?.mtu, port?.addresses], ["UNKNOWN", CABLE_MTU, ["192.168.102.1/24"]]);
   });
 });

@@ -6,6 +6,7 @@ import type { LabState } from "../../core/state.js";
 import type { RuntimeTeardown } from "../runtime.js";
 import { type Cluster, cluster, httpCode } from "./client.js";
 import { LABEL_LAB, namespaceOf } from "./model.js";
+import { KUBERNETES } from "./options.js";
 import { ask } from "./pods.js";
 
 /** How long destroy waits for a namespace to be gone (its pods get 5 s to stop). */
@@ -67,7 +68,7 @@ export async function deleteLabNamespace(
 
 /** The kubernetes part of a lab's teardown: never throws, so the host's part always runs. */
 export async function teardownKubernetes(state: LabState): Promise<RuntimeTeardown> {
-  const nodes = state.model.nodes.filter((n) => n.runtime.name === "kubernetes");
+  const nodes = state.model.nodes.filter((n) => n.runtime.name === KUBERNETES);
   const first = nodes[0];
   if (!first) return {};
   const k = first.runtime.kubernetes;

@@ -9,6 +9,7 @@ import type { NodeState } from "../../core/state.js";
 import type { NodeHandle, Runtime } from "../runtime.js";
 import { teardownKubernetes } from "./destroy.js";
 import { podExec } from "./exec.js";
+import { inspectPods } from "./inspect.js";
 import { labManifests, renderManifests } from "./manifests.js";
 import { CONTAINER, namespaceOf, podName } from "./model.js";
 import { KUBERNETES } from "./options.js";
@@ -49,6 +50,7 @@ export const kubernetes: Runtime = {
     };
   },
   teardown: (state) => teardownKubernetes(state),
+  inspect: (state, info) => inspectPods(state, info),
   cabling,
   nodeSteps: podSteps,
   manifests: (lab, nodes, ctx) => renderManifests(lab, labManifests(lab, nodes, ctx.configs)),
