@@ -5,7 +5,7 @@ import type { Lab, PortModel } from "../core/model.js";
 import { nsName } from "../core/paths.js";
 import type { Step } from "../core/plan.js";
 import type { LinkType } from "./link.js";
-import { tunnelOf } from "./vxlan.js";
+import { tunnelsOf } from "./vxlan.js";
 
 /** Where a veth is made: the batch line for one cable. */
 export function vethLine(lab: string, a: PortModel, b: PortModel): string {
@@ -22,8 +22,9 @@ export const veth: LinkType = {
       return p;
     };
     // Links between nodes that may sit on other machines are tunnels (vxlan.ts), not veths.
+    const tunnel = tunnelsOf(lab);
     const lines = lab.links
-      .filter((l) => !tunnelOf(lab, l))
+      .filter((l) => !tunnel(l))
       .map((l) => vethLine(lab.name, portOf(l.a.node, l.a.port), portOf(l.b.node, l.b.port)));
     return lines.length ? [[{ type: "ip", lines }]] : [];
   },

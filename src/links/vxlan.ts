@@ -8,7 +8,7 @@ import { DeployError } from "../core/executor.js";
 import type { Lab, LinkModel, NodeModel, PortModel } from "../core/model.js";
 import type { Step } from "../core/plan.js";
 import { nodeHandle, runtimeOf } from "../runtimes/index.js";
-import type { NodeHandle, TunnelCabling } from "../runtimes/runtime.js";
+import type { NodeHandle, Runtime, TunnelCabling } from "../runtimes/runtime.js";
 import type { LinkType } from "./link.js";
 
 /** One end of a tunnel, as it is made inside that end's namespace. */
@@ -54,19 +54,30 @@ function portOf(lab: Lab, node: string, port: string): [NodeModel, PortModel] {
   return [n, p];
 }
 
-/** The link's tunnel settings when its nodes are cabled with tunnels; undefined for a veth. */
-export function tunnelOf(lab: Lab, link: LinkModel): TunnelCabling | undefined {
-  const [a] = portOf(lab, link.a.node, link.a.port);
-  const [b] = portOf(lab, link.b.node, link.b.port);
-  const ra = runtimeOf(a);
-  const rb = runtimeOf(b);
-  if (!ra.cabling && !rb.cabling) return undefined;
-  if (ra !== rb) {
-    throw new DeployError(
-      `link ${link.a.node}:${link.a.port} — ${link.b.node}:${link.b.port}: ${a.name} runs on ${ra.name} and ${b.name} on ${rb.name}; a cable joins two nodes of one runtime (${(ra.cabling ? ra : rb).name} nodes are cabled with VXLAN tunnels between their own sandboxes)`,
-    );
-  }
-  return ra.cabling?.(lab);
+/**
+ * For each link of the lab, its tunnel settings when its nodes are cabled with tunnels,
+ * undefined for a veth. Looked up by name once per lab (labs have thousands of links).
+ */
+export function tunnelsOf(lab: Lab): (link: LinkModel) => TunnelCabling | undefined {
+  const byName = new Map(lab.nodes.map((n) => [n.name, n]));
+  const settings = new Map<Runtime, TunnelCabling | undefined>();
+  const runtime = (name: string): [NodeModel, Runtime] => {
+    const n = byName.get(name);
+    if (!n) throw new Error(`internal: node ${name} missing from the model`);
+    return [n, runtimeOf(n)];
+  };
+  return (link) => {
+    const [a, ra] = runtime(link.a.node);
+    const [b, rb] = runtime(link.b.node);
+    if (!ra.cabling && !rb.cabling) return undefined;
+    if (ra !== rb) {
+      throw new DeployError(
+        `link ${link.a.node}:${link.a.port} — ${link.b.node}:${link.b.port}: ${a.name} runs on ${ra.name} and ${b.name} on ${rb.name}; a cable joins two nodes of one runtime (${(ra.cabling ? ra : rb).name} nodes are cabled with VXLAN tunnels between their own sandboxes)`,
+      );
+    }
+    if (!settings.has(ra)) settings.set(ra, ra.cabling?.(lab));
+    return settings.get(ra);
+  };
 }
 
 function endStep(lab: Lab, c: TunnelCabling, link: LinkModel, self: [NodeModel, PortModel], peer: NodeModel): Step {
@@ -91,9 +102,10 @@ export const vxlan: LinkType = {
   name: "vxlan",
   cableNoun: "VXLAN tunnels",
   cables(lab: Lab): Step[][] {
+    const tunnel = tunnelsOf(lab);
     const groups: Step[][] = [];
     for (const link of lab.links) {
-      const c = tunnelOf(lab, link);
+      const c = tunnel(link);
       if (!c) continue;
       const a = portOf(lab, link.a.node, link.a.port);
       const b = portOf(lab, link.b.node, link.b.port);

@@ -27,10 +27,18 @@ export interface DeployFlags {
 export async function deployCommand(flags: DeployFlags): Promise<number> {
   const lab = await loadLab(flags);
   const options = { context: flags.context, namespace: flags.namespace };
-  if ((options.context !== undefined || options.namespace !== undefined) && !applyRuntimeOptions(lab, options)) {
-    throw new UsageError(
-      `--context and --namespace apply to nodes on a cluster (runtime kubernetes); lab '${lab.name}' has none`,
-    );
+  if (options.context !== undefined || options.namespace !== undefined) {
+    let taken: boolean;
+    try {
+      taken = applyRuntimeOptions(lab, options);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (!taken) {
+      throw new UsageError(
+        `--context and --namespace apply to nodes on a cluster (runtime kubernetes); lab '${lab.name}' has none`,
+      );
+    }
   }
   if (flags.output !== undefined && !flags.dryRun) throw new UsageError("--output writes manifests of a --dry-run");
   if (flags.dryRun) {

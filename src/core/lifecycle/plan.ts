@@ -54,13 +54,14 @@ export function buildLabPlan(lab: Lab, configs: ReadonlyMap<string, PreparedConf
   ]);
   for (const name of ["containers", "hostnames"] as const) for (const part of parts) add(name, part[name]);
   // The phase is named after what its cables are: "veth pairs", "VXLAN tunnels".
-  const made = LINK_TYPES.filter((t) => {
+  const made: string[] = [];
+  for (const t of LINK_TYPES) {
     const groups = t.cables?.(lab);
     add("cables", groups);
-    return Boolean(groups?.length);
-  });
+    if (groups?.length) made.push(t.cableNoun ?? t.name);
+  }
   const cables = phases.get("cables");
-  if (cables && made.length) cables.label = `cables (${made.map((t) => t.cableNoun ?? t.name).join(", ")})`;
+  if (cables && made.length) cables.label = `cables (${made.join(", ")})`;
   for (const part of parts) add("ports", part.ports);
   add(
     "interfaces",

@@ -4,7 +4,7 @@
 // the pod cannot be reached.
 import { Writable } from "node:stream";
 import type { RunResult } from "../../util/exec.js";
-import { type Cluster, explain, KubeError, unreachable } from "./client.js";
+import { type Cluster, explain, KubeError, REQUEST_TIMEOUT_MS, unreachable } from "./client.js";
 import { CONTAINER } from "./model.js";
 import { forbidden } from "./rbac.js";
 
@@ -52,8 +52,18 @@ export async function podExec(
   let status: ExecStatus | undefined;
   const doing = `exec in pod ${namespace}/${pod}`;
   let ws: Awaited<ReturnType<InstanceType<Cluster["lib"]["Exec"]>["exec"]>>;
+  // The WebSocket has no deadline of its own: a server that accepts and never answers must
+  // not hang the deploy. A connection that opens after the deadline is closed at once.
+  let timer: NodeJS.Timeout | undefined;
+  let late = false;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late = true;
+      reject(Object.assign(new Error("timeout"), { name: "TimeoutError" }));
+    }, REQUEST_TIMEOUT_MS);
+  });
   try {
-    ws = await new c.lib.Exec(c.kc).exec(
+    const connecting = new c.lib.Exec(c.kc).exec(
       namespace,
       pod,
       CONTAINER,
@@ -66,7 +76,12 @@ export async function podExec(
         status = s as ExecStatus;
       },
     );
+    connecting.then((opened) => late && opened.close()).catch(() => {});
+    ws = await Promise.race([connecting, deadline]);
+    clearTimeout(timer);
   } catch (e) {
+    clearTimeout(timer);
+    if ((e as Error).name === "TimeoutError") throw explain(c, doing, e);
     const code = upgradeStatus(e);
     if (code === 403) throw await forbidden(c, namespace, doing, { code, body: { message: `${doing} refused` } });
     if (code === 404) throw new KubeError(`${doing}: the pod is gone`);
