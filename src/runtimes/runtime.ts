@@ -27,6 +27,11 @@ export interface NodeHandle {
   run(argv: readonly string[], opts?: { timeoutMs?: number }): Promise<RunResult>;
   /** Shown in plans and messages for steps run through `run` (e.g. the container name). */
   label: string;
+  /**
+   * true when the node is not on this host (a pod): `execArgv` then needs a client (kubectl),
+   * so programs use `run`, and host tools (`ip -n`, tcpdump) do not reach the node.
+   */
+  remote?: boolean;
 }
 
 export type PhaseName = Phase["name"];

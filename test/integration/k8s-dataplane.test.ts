@@ -19,6 +19,7 @@ import { nodeHandle, RUNTIMES } from "../../src/runtimes/index.js";
 import { frr } from "../../src/stacks/frr/index.js";
 import { loadTopology } from "../../src/topology/load.js";
 import { run } from "../../src/util/exec.js";
+import { verifyLab } from "../../src/verify/run.js";
 import { EXAMPLES, inNode, pingTtl, skipUnlessRoot } from "./helpers.js";
 import { FakeKubeApi, selfSignedCert } from "./k8s-fake-api.js";
 import { NamespaceKubelet } from "./k8s-fake-kubelet.js";
@@ -235,6 +236,15 @@ describe("kubernetes runtime end to end: fake API server, pods as namespaces on 
     const [dev] = JSON.parse((await handleOf("ops2").run(["ip", "-d", "-j", "link", "show", "dev", "1"])).stdout);
     assert.equal(dev.linkinfo.info_data.remote, api.pods.get("wl-k8e2e/ops1")?.status.podIP);
     assert.equal(dev.mtu, CABLE_MTU);
+  });
+
+  test("wirelab verify: the example's checks (BGP route, sessions, ping) hold, asked through the API", async () => {
+    const report = await verifyLab((await readState(E2E)) as NonNullable<Awaited<ReturnType<typeof readState>>>);
+    assert.deepEqual(
+      report.suites[0]?.checks.map((c) => [c.name, c.pass]),
+      (k8lab.checks ?? []).map((c) => [c.name, true]),
+    );
+    assert.equal(report.pass, true);
   });
 
   test("inspect reads the pods through the API: running, their ports as the pods' kernels have them", async () => {

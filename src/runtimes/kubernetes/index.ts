@@ -47,6 +47,7 @@ export const kubernetes: Runtime = {
       run: async (argv, opts) =>
         podExec(await clusterOf(node), ns, pod, argv, { timeoutMs: opts?.timeoutMs ?? 30_000 }),
       label: `pod ${ns}/${pod}`,
+      remote: true,
     };
   },
   teardown: (state) => teardownKubernetes(state),

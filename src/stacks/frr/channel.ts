@@ -2,6 +2,7 @@
 // pathspace (`-N`) when the node shares the host's file system, else the image's own vtysh
 // inside the node (no host FRR needed, no version mismatch with the image's daemons).
 import type { NodeHandle } from "../../runtimes/runtime.js";
+import { run } from "../../util/exec.js";
 import { vtyshJson, withJson } from "./vtysh.js";
 
 /** A vtysh's stderr without its harmless complaint about a missing vtysh.conf. */
@@ -19,9 +20,11 @@ export async function vtyshInside(
   commands: readonly string[],
   timeoutMs = 30_000,
 ): Promise<string> {
-  // The runtime's own channel (Docker's or Kubernetes' exec API): a pod on another machine
-  // has no namespace on this host to nsenter into.
-  const r = await handle.run(["vtysh", ...commands.flatMap((c) => ["-c", c])], { timeoutMs });
+  const argv = ["vtysh", ...commands.flatMap((c) => ["-c", c])];
+  // A node on another machine (a pod) has no namespace here to nsenter into: its runtime's
+  // own channel (the API's exec) reaches it.
+  const [cmd, ...args] = handle.remote ? [] : handle.execArgv(argv);
+  const r = cmd ? await run(cmd, args, { timeoutMs }) : await handle.run(argv, { timeoutMs });
   if (r.code !== 0) {
     throw new Error(`${handle.node.name}: vtysh failed (exit ${r.code}): ${vtyshErrors(r.stderr) || r.stdout.trim()}`);
   }
