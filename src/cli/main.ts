@@ -9,8 +9,8 @@ const jsonOpt = () => new Option("--json", "machine-readable output");
 const runtimeOpt = () =>
   new Option(
     "--runtime <runtime>",
-    "where nodes run unless they say otherwise: netns or docker (their images)",
-  ).choices(["netns", "docker"]);
+    "where nodes run unless they say otherwise: netns, docker (their images) or kubernetes",
+  ).choices(["netns", "docker", "kubernetes"]);
 const strictOpt = () =>
   new Option(
     "--strict",
@@ -38,6 +38,9 @@ function program(setCode: (code: number) => void): Command {
     .option("--verify", "run the topology's checks after deploy; exit 1 when one fails (the lab stays)")
     .addOption(runtimeOpt())
     .addOption(strictOpt())
+    .option("--context <name>", "kubernetes: the kubeconfig context to deploy to (default: the current one)")
+    .option("--namespace <name>", "kubernetes: the namespace to create for the lab (default wl-<lab>)")
+    .option("-o, --output <file>", "with --dry-run: also write the runtime's manifests there (kubernetes: YAML)")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/deploy.js")).deployCommand(flags)));
 

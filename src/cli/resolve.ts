@@ -4,6 +4,7 @@ import type { Lab } from "../core/model.js";
 import type { LabState } from "../core/state.js";
 import { readState } from "../core/state.js";
 import { clabLabName, isContainerlab } from "../topology/containerlab/name.js";
+import type { LoadOptions } from "../topology/load.js";
 import { LAB_NAME } from "../topology/names.js";
 
 export class UsageError extends Error {
@@ -35,7 +36,7 @@ export async function loadLab(sel: LabSelector): Promise<Lab> {
   // Loaded here, not at start-up: commands on a deployed lab (--lab) need no YAML or schema.
   const { loadTopology } = await import("../topology/load.js");
   const lab = await loadTopology(sel.topology, {
-    ...(sel.runtime ? { runtime: sel.runtime as "netns" | "docker" } : {}),
+    ...(sel.runtime ? { runtime: sel.runtime as NonNullable<LoadOptions["runtime"]> } : {}),
     strict: sel.strict === true,
     // A converted containerlab file tells what it left out (or, with --strict, refuses it).
     onDiagnostic: (d) => process.stderr.write(`${d.severity}: ${d.message}\n`),

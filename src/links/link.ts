@@ -9,6 +9,8 @@ export interface LinkType {
   name: string;
   /** Namespaces of the lab's own beyond the nodes' (made first, deleted at destroy). */
   namespaces?(lab: Lab): string[];
+  /** What its cables are, for the plan's heading ("veth pairs"). */
+  cableNoun?: string;
   /** Steps of the cables phase for the whole lab (run once every namespace exists). */
   cables?(lab: Lab): Step[][];
   /** ip-batch lines for a node's own interface setup, before its ports are configured. */

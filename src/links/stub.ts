@@ -21,6 +21,7 @@ function stubPorts(lab: Lab) {
 
 export const stub: LinkType = {
   name: "stub",
+  cableNoun: "stub ports",
   namespaces(lab) {
     return stubPorts(lab).length ? [stubHolder(lab.name)] : [];
   },

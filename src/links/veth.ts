@@ -5,6 +5,7 @@ import type { Lab, PortModel } from "../core/model.js";
 import { nsName } from "../core/paths.js";
 import type { Step } from "../core/plan.js";
 import type { LinkType } from "./link.js";
+import { tunnelsOf } from "./vxlan.js";
 
 /** Where a veth is made: the batch line for one cable. */
 export function vethLine(lab: string, a: PortModel, b: PortModel): string {
@@ -15,13 +16,18 @@ export function vethLine(lab: string, a: PortModel, b: PortModel): string {
 
 export const veth: LinkType = {
   name: "veth",
+  cableNoun: "veth pairs",
   cables(lab: Lab): Step[][] {
     const portOf = (node: string, port: string): PortModel => {
       const p = lab.nodes.find((n) => n.name === node)?.ports.find((x) => x.name === port);
       if (!p) throw new Error(`internal: port ${node}:${port} missing from the model`);
       return p;
     };
-    const lines = lab.links.map((l) => vethLine(lab.name, portOf(l.a.node, l.a.port), portOf(l.b.node, l.b.port)));
+    // Links between nodes that may sit on other machines are tunnels (vxlan.ts), not veths.
+    const tunnel = tunnelsOf(lab);
+    const lines = lab.links
+      .filter((l) => !tunnel(l))
+      .map((l) => vethLine(lab.name, portOf(l.a.node, l.a.port), portOf(l.b.node, l.b.port)));
     return lines.length ? [[{ type: "ip", lines }]] : [];
   },
 };

@@ -3,9 +3,10 @@
 // in src/runtimes/index.ts. Nothing above core/ knows which runtime a node uses.
 
 import type { LabInspect } from "../core/inspect.js";
-import type { Lab, NodeModel } from "../core/model.js";
+import type { Lab, LinkModel, NodeModel } from "../core/model.js";
 import type { Phase, Step } from "../core/plan.js";
 import type { LabState, NodeState } from "../core/state.js";
+import type { PreparedConfig } from "../stacks/stack.js";
 import type { RunResult } from "../util/exec.js";
 
 /** How a stack, a check or a user command reaches one node. */
@@ -26,6 +27,11 @@ export interface NodeHandle {
   run(argv: readonly string[], opts?: { timeoutMs?: number }): Promise<RunResult>;
   /** Shown in plans and messages for steps run through `run` (e.g. the container name). */
   label: string;
+  /**
+   * true when the node is not on this host (a pod): `execArgv` then needs a client (kubectl),
+   * so programs use `run`, and host tools (`ip -n`, tcpdump) do not reach the node.
+   */
+  remote?: boolean;
 }
 
 export type PhaseName = Phase["name"];
@@ -37,6 +43,34 @@ export interface PlanContext {
   signal?: AbortSignal;
   /** Something the user should hear once (e.g. explicit capabilities instead of --privileged). */
   onNote?: (message: string) => void;
+  /**
+   * Each routing node's prepared config, by node name: a runtime whose nodes cannot see the
+   * host's files ships them with the node (kubernetes: a ConfigMap).
+   */
+  configs?: ReadonlyMap<string, PreparedConfig>;
+}
+
+/** A value known when the plan is printed only as a placeholder, and for real once it runs. */
+export interface Deferred<T> {
+  describe: string;
+  value(): Promise<T>;
+}
+
+/**
+ * How a runtime's nodes are cabled when two of them may sit on different machines: a
+ * point-to-point tunnel per link over the machines' network (src/links/vxlan.ts makes it).
+ * Runtimes without it are cabled with veth pairs on this host.
+ */
+export interface TunnelCabling {
+  type: "vxlan";
+  /** UDP destination port of every tunnel. */
+  udpPort: number;
+  /** The tunnel's identifier: one per link. */
+  vni(link: LinkModel): number;
+  /** MTU of every cabled port: the underlay's MTU less the tunnel's overhead, the same on all. */
+  mtu: Deferred<number>;
+  /** The address the node's sandbox has on the underlay (a pod's IP). */
+  address(node: NodeModel): Deferred<string>;
 }
 
 export interface RuntimeTeardown {
@@ -67,4 +101,26 @@ export interface Runtime {
   orphans?(lab: string): Promise<(RuntimeTeardown & { containers: number }) | undefined>;
   /** Adds what the runtime knows to an inspection (container state, pid, management address). */
   inspect?(state: LabState, info: LabInspect): Promise<void>;
+  /** Nodes that may sit on other machines are cabled with tunnels (see TunnelCabling). */
+  cabling?(lab: Lab): TunnelCabling;
+  /**
+   * A node's kernel setup (addresses, MTU, tc) as planned for the host, rewritten to run
+   * through the runtime's own channel when the node's namespace is not on this host (a pod).
+   */
+  nodeSteps?(lab: Lab, node: NodeModel, steps: Step[]): Step[];
+  /** The objects the runtime would create for these nodes, as files a person could apply (kubernetes: YAML). */
+  manifests?(lab: Lab, nodes: NodeModel[], ctx: PlanContext): string;
+  /** Deploy's runtime options (--context, --namespace), applied to the lab's model before anything is checked. */
+  applyOptions?(lab: Lab, nodes: NodeModel[], opts: RuntimeOptions): void;
+  /**
+   * true when the nodes run elsewhere (a cluster): this host's memory is not theirs to
+   * count, and their namespaces are not on this host.
+   */
+  remote?: boolean;
+}
+
+/** Options given on deploy's command line for runtimes that talk to a cluster. */
+export interface RuntimeOptions {
+  context?: string;
+  namespace?: string;
 }

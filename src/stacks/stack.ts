@@ -37,6 +37,11 @@ export interface PreparedConfig {
   text: string;
   /** Things the user should know (a daemon the config needs is not started, …). */
   warnings: string[];
+  /**
+   * Where the stack reads it inside a node that has its own file system: a runtime that
+   * cannot share the host's node directory with the node puts it there (kubernetes).
+   */
+  file?: string;
 }
 
 /** One protocol's convergence across the lab, as deploy reports it (one progress line each). */

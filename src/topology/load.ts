@@ -6,6 +6,7 @@ import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Lab } from "../core/model.js";
+import { runtimeSchema } from "../runtimes/docker/schema.js";
 import { type ImportOptions, isContainerlab, labFromContainerlab } from "./containerlab/index.js";
 import { q, TopologyError } from "./errors.js";
 import { checkCounts, checkTextSize, inputLimits, readBounded } from "./input-limits.js";
@@ -57,6 +58,13 @@ export async function readTopologyText(file: string): Promise<string> {
 /** Parses and validates topology text; `file` is used in error messages and as Lab.file. */
 export function parseTopology(text: string, file: string, opts: LoadOptions = {}): Lab {
   const { data, source } = readTopologyDocument(text, file);
+  if (opts.runtime !== undefined && !runtimeSchema.safeParse(opts.runtime).success) {
+    throw new TopologyError(`unknown runtime ${q(opts.runtime)} (known: ${runtimeSchema.options.join(", ")})`, {
+      file,
+      line: 1,
+      col: 1,
+    });
+  }
   if (isContainerlab(data)) return labFromContainerlab(data, source, opts);
   const lab = validateTopologyInput(withRuntime(data, opts.runtime), source);
   placeConfigs(lab, source, text);

@@ -26,6 +26,7 @@ import {
   privilegedSchema,
   runtimeSchema,
 } from "../runtimes/docker/schema.js";
+import { kubernetesLabSchema, kubernetesNodeSchema } from "../runtimes/kubernetes/schema.js";
 import { birdDefaultsSchema, birdNodeSchema } from "../stacks/bird/schema.js";
 import { frrDefaultsSchema, frrNodeSchema } from "../stacks/frr/schema.js";
 import { checksSchema, impairmentSchema, scenariosSchema } from "./checks-schema.js";
@@ -107,6 +108,7 @@ export const nodeSchema = z
     "port-namespace": portNamespaceSchema.optional(),
     cmd: cmdSchema.optional(),
     privileged: privilegedSchema.optional(),
+    ...kubernetesNodeSchema,
   })
   .strict();
 
@@ -169,6 +171,7 @@ export const topologySchema = z
     runtime: runtimeSchema.optional(),
     kinds: kindsSchema.optional(),
     management: managementSchema.optional(),
+    kubernetes: kubernetesLabSchema.optional(),
   })
   .strict()
   .describe("A wirelab topology: nodes (FRR routers, Linux hosts, bridges) and the links between their ports");

@@ -82,8 +82,10 @@ async function probePing(lab: Lab, s: Spec<"ping">): Promise<Observation> {
     s.expect === "success"
       ? ["ping", "-n", "-c", "1", "-i", "0.1", "-w", "2", ...src, s.to]
       : ["ping", "-n", "-c", "3", "-i", "0.2", "-W", "1", ...src, s.to];
-  const [cmd, ...argv] = nodeExecArgv(lab.name, node, args);
-  const r = await run(cmd as string, argv, { timeoutMs: 10_000 });
+  // A node on another machine (a pod) is reached through its runtime's channel, not from here.
+  const handle = nodeHandle(lab.name, node);
+  const [cmd, ...argv] = handle.remote ? [] : nodeExecArgv(lab.name, node, args);
+  const r = cmd ? await run(cmd, argv, { timeoutMs: 10_000 }) : await handle.run(args, { timeoutMs: 10_000 });
   const rtt = /time=([\d.]+) ms/.exec(r.stdout)?.[1];
   const ttl = /ttl=(\d+)/.exec(r.stdout)?.[1];
   const replied = r.code === 0 && rtt !== undefined;

@@ -12,7 +12,7 @@ import type { Lab, NodeModel } from "../../src/core/model.js";
 import { renderPlan, type Step } from "../../src/core/plan.js";
 import { nodeHandle } from "../../src/runtimes/index.js";
 import { frr } from "../../src/stacks/frr/index.js";
-import { logPath } from "../../src/stacks/frr/paths.js";
+import { confPath, logPath } from "../../src/stacks/frr/paths.js";
 import { renderFrrConfigDetailed } from "../../src/stacks/frr/render.js";
 import { cleanRunningConfig } from "../../src/stacks/frr/save.js";
 import { STACKS, stackOf } from "../../src/stacks/index.js";
@@ -48,7 +48,7 @@ function routers(lab: Lab): NodeModel[] {
 /** Each router's config as deploy prepares it, without the vtysh check. */
 function configOf(lab: Lab, n: NodeModel): PreparedConfig {
   const r = renderFrrConfigDetailed(n, { logFile: logPath(lab.name, n.name) });
-  return { node: n.name, text: r.text, warnings: r.warnings };
+  return { node: n.name, text: r.text, warnings: r.warnings, file: confPath(lab.name, n.name) };
 }
 
 describe("start steps reproduce the routing phase of the golden dry runs", () => {

@@ -1,9 +1,11 @@
+import { writeFile } from "node:fs/promises";
 import { deployLab, prepareConfigs } from "../../core/lifecycle/deploy.js";
 import { buildLabPlan } from "../../core/lifecycle/plan.js";
 import { nsName } from "../../core/paths.js";
 import { renderPlan } from "../../core/plan.js";
+import { applyRuntimeOptions, runtimeManifests } from "../../runtimes/index.js";
 import { progressPrinter, seconds, table } from "../output.js";
-import { loadLab } from "../resolve.js";
+import { loadLab, UsageError } from "../resolve.js";
 import { deploySummary } from "./deploy-summary.js";
 import { renderReport, verifyDeployed } from "./verify.js";
 
@@ -18,16 +20,44 @@ export interface DeployFlags {
   verify?: boolean;
   runtime?: string;
   strict?: boolean;
+  context?: string;
+  namespace?: string;
+  output?: string;
 }
 
 export async function deployCommand(flags: DeployFlags): Promise<number> {
   const lab = await loadLab(flags);
+  const options = { context: flags.context, namespace: flags.namespace };
+  if (options.context !== undefined || options.namespace !== undefined) {
+    let taken: boolean;
+    try {
+      taken = applyRuntimeOptions(lab, options);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (!taken) {
+      throw new UsageError(
+        `--context and --namespace apply to nodes on a cluster (runtime kubernetes); lab '${lab.name}' has none`,
+      );
+    }
+  }
+  if (flags.output !== undefined && !flags.dryRun) throw new UsageError("--output writes manifests of a --dry-run");
   if (flags.dryRun) {
     // Configs are rendered and checked by the stacks' own parsers even in a dry run; the plan
     // is the one deploy would run.
     const configs = await prepareConfigs(lab, { strict: flags.strict });
     for (const c of configs.values()) for (const w of c.warnings) process.stderr.write(`note: ${w}\n`);
-    process.stdout.write(renderPlan(buildLabPlan(lab, configs, { dryRun: true })));
+    const plan = renderPlan(buildLabPlan(lab, configs, { dryRun: true }));
+    const manifests = flags.output === undefined ? undefined : runtimeManifests(lab, { dryRun: true, configs });
+    if (flags.output !== undefined && manifests === undefined) {
+      throw new UsageError(`--output: lab '${lab.name}' runs on no runtime with manifests (kubernetes has them)`);
+    }
+    process.stdout.write(plan);
+    if (flags.output !== undefined && manifests !== undefined) {
+      // 0600: the ConfigMaps hold the routers' configs, BGP passwords included.
+      await writeFile(flags.output, manifests, { mode: 0o600 });
+      process.stderr.write(`Manifests written to ${flags.output}\n`);
+    }
     return 0;
   }
   const abort = new AbortController();

@@ -3,7 +3,7 @@
 // Ctrl-C/SIGTERM (`signal`) it rolls back with the teardown unless keepOnFailure.
 
 import { checkImpairmentSupport } from "../../links/impair.js";
-import { nodeHandle } from "../../runtimes/index.js";
+import { nodeHandle, runtimeOf } from "../../runtimes/index.js";
 import { stackOf } from "../../stacks/index.js";
 import {
   type PreparedConfig,
@@ -97,7 +97,8 @@ export async function prepareConfigs(lab: Lab, opts: PrepareOptions = {}): Promi
 
 async function preflight(lab: Lab): Promise<void> {
   if (process.getuid?.() !== 0) throw new DeployError("wirelab needs root to create namespaces (run with sudo)");
-  const fit = checkFit(lab, await availableMb());
+  // Nodes of a remote runtime (a cluster's pods) use the cluster's memory, not this host's.
+  const fit = checkFit({ ...lab, nodes: lab.nodes.filter((n) => !runtimeOf(n).remote) }, await availableMb());
   if (!fit.ok) throw new DeployError(fit.message ?? "lab does not fit");
   await checkImpairmentSupport(lab).catch((e: Error) => {
     throw new DeployError(e.message);

@@ -9,6 +9,7 @@ import { isBatchSafe } from "../../util/ip.js";
 import type { Lab, NodeModel } from "../model.js";
 import { nsName, utsFile } from "../paths.js";
 import type { Step } from "../plan.js";
+import { nodeSysctls } from "./sysctls.js";
 
 function isV6(cidr: string): boolean {
   return cidr.includes(":");
@@ -81,5 +82,7 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   }
   if (settings.length) ip.sysctl = settings;
   const after = LINK_TYPES.flatMap((t) => t.afterInterfaces?.(lab, node) ?? []);
-  return [...before, ip, ...extra, ...after];
+  const steps = [...before, ip, ...extra, ...after];
+  // A node whose namespace is not on this host (a pod) gets the same work through its runtime.
+  return runtimeOf(node).nodeSteps?.(lab, node, steps) ?? steps;
 }

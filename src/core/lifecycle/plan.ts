@@ -41,7 +41,7 @@ export function buildLabPlan(lab: Lab, configs: ReadonlyMap<string, PreparedConf
     if (groups?.length) phases.get(name)?.groups.push(...groups);
   };
   const runtimes = nodesByRuntime(lab);
-  const parts = runtimes.map(([rt, nodes]) => rt.plan(lab, nodes, ctx));
+  const parts = runtimes.map(([rt, nodes]) => rt.plan(lab, nodes, { ...ctx, configs }));
 
   for (const part of parts) add("namespaces", part.namespaces);
   const extra = linkNamespaces(lab);
@@ -55,7 +55,15 @@ export function buildLabPlan(lab: Lab, configs: ReadonlyMap<string, PreparedConf
     ],
   ]);
   for (const name of ["containers", "hostnames"] as const) for (const part of parts) add(name, part[name]);
-  for (const t of LINK_TYPES) add("cables", t.cables?.(lab));
+  // The phase is named after what its cables are: "veth pairs", "VXLAN tunnels".
+  const made: string[] = [];
+  for (const t of LINK_TYPES) {
+    const groups = t.cables?.(lab);
+    add("cables", groups);
+    if (groups?.length) made.push(t.cableNoun ?? t.name);
+  }
+  const cables = phases.get("cables");
+  if (cables && made.length) cables.label = `cables (${made.join(", ")})`;
   for (const part of parts) add("ports", part.ports);
   add(
     "interfaces",

@@ -4,8 +4,10 @@
 import { z } from "zod";
 
 export const runtimeSchema = z
-  .enum(["netns", "docker"])
-  .describe("Where nodes run: netns (a network namespace per node, the default) or docker (a container per node)");
+  .enum(["netns", "docker", "kubernetes"])
+  .describe(
+    "Where nodes run: netns (a network namespace per node, the default), docker (a container per node) or kubernetes (a pod per node, cabled with VXLAN)",
+  );
 
 export const imageSchema = z
   .string()

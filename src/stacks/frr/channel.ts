@@ -20,8 +20,11 @@ export async function vtyshInside(
   commands: readonly string[],
   timeoutMs = 30_000,
 ): Promise<string> {
-  const [cmd, ...args] = handle.execArgv(["vtysh", ...commands.flatMap((c) => ["-c", c])]);
-  const r = await run(cmd as string, args, { timeoutMs });
+  const argv = ["vtysh", ...commands.flatMap((c) => ["-c", c])];
+  // A node on another machine (a pod) has no namespace here to nsenter into: its runtime's
+  // own channel (the API's exec) reaches it.
+  const [cmd, ...args] = handle.remote ? [] : handle.execArgv(argv);
+  const r = cmd ? await run(cmd, args, { timeoutMs }) : await handle.run(argv, { timeoutMs });
   if (r.code !== 0) {
     throw new Error(`${handle.node.name}: vtysh failed (exit ${r.code}): ${vtyshErrors(r.stderr) || r.stdout.trim()}`);
   }

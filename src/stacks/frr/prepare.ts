@@ -7,12 +7,12 @@ import type { NodeHandle } from "../../runtimes/runtime.js";
 import { type PreparedConfig, type PrepareOptions, StackError } from "../stack.js";
 import { checkFrrConfig, type FrrConfigError, formatConfigError, isBenign } from "./check.js";
 import { checkFrrConfigsBatched } from "./check-many.js";
-import { logPath } from "./paths.js";
+import { confPath, logPath } from "./paths.js";
 import { renderFrrConfigDetailed } from "./render.js";
 
 function render(lab: Lab, node: NodeModel): PreparedConfig {
   const r = renderFrrConfigDetailed(node, { logFile: logPath(lab.name, node.name) });
-  return { node: node.name, text: r.text, warnings: r.warnings };
+  return { node: node.name, text: r.text, warnings: r.warnings, file: confPath(lab.name, node.name) };
 }
 
 /** Renders and checks the nodes' configs; throws StackError listing every bad line of a node. */

@@ -17,7 +17,7 @@ export { ClabSource } from "./source.js";
 
 export interface ImportOptions {
   /** Where nodes run: `netns` (default) or `docker` (each node in a container of its image). */
-  runtime?: "netns" | "docker";
+  runtime?: "netns" | "docker" | "kubernetes";
   /** Settings that do not map are errors (the first is thrown, all are in its `errors`). */
   strict?: boolean;
   /** Told each note and warning (with strict: each error), in file order. */

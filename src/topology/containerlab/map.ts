@@ -42,7 +42,7 @@ const IMAGE_RUNTIMES: ReadonlySet<string> = new Set(["docker"]);
 export const MAPPED_KINDS: readonly string[] = Object.keys(KIND_TABLE);
 
 export interface MapOptions {
-  runtime?: "netns" | "docker";
+  runtime?: "netns" | "docker" | "kubernetes";
   /** Most bytes a bound file or startup-config may have (the topology file limit). */
   fileBytes: number;
 }

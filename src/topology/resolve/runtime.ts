@@ -5,6 +5,7 @@
 
 import type { ContainerModel, Lab } from "../../core/model.js";
 import { ALL_KINDS, kindOf, PORT_NAMESPACE } from "../../kinds/index.js";
+import { kubernetesLoader } from "../../runtimes/kubernetes/options.js";
 import { parsePrefix } from "../address.js";
 import { q, TopologyError } from "../errors.js";
 import { didYouMean } from "../issues.js";
@@ -12,6 +13,12 @@ import type { NodeInput, TopologyInput } from "../schema.js";
 import type { Path, PosPart, SourceInfo } from "../source.js";
 
 type KindSettings = NonNullable<NonNullable<TopologyInput["kinds"]>[string]>;
+
+/** Where a container node of each image-based runtime runs, for messages. */
+const WHERE: Readonly<Record<string, string>> = { docker: "in Docker", kubernetes: "in a Kubernetes pod" };
+
+/** Each runtime's own settings, loaded once every node's runtime is known (one line per runtime). */
+const RUNTIME_LOADERS = [kubernetesLoader];
 
 /** Sets `container` on the lab's docker nodes and `management` on the lab; throws TopologyError. */
 export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): void {
@@ -96,7 +103,7 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
         if (raw[field] !== undefined) {
           fail(
             [...path, field],
-            `node ${q(node.name)} runs in a namespace (runtime netns): '${field}' applies only to container nodes (runtime: docker)`,
+            `node ${q(node.name)} runs in a namespace (runtime netns): '${field}' applies only to container nodes (runtime: docker or kubernetes)`,
             "key",
           );
         }
@@ -109,7 +116,7 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
     if (image === undefined) {
       fail(
         path,
-        `node ${q(node.name)} runs in Docker (runtime docker) but has no image: set image: on the node, under kinds.${written}, or in defaults`,
+        `node ${q(node.name)} runs ${WHERE[runtime] ?? "in a container"} (runtime ${runtime}) but has no image: set image: on the node, under kinds.${written}, or in defaults`,
         "key",
       );
     }
@@ -162,4 +169,5 @@ export function applyRuntime(input: TopologyInput, src: SourceInfo, lab: Lab): v
       }
     }
   }
+  for (const load of RUNTIME_LOADERS) load(input, lab, fail);
 }
