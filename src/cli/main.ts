@@ -123,6 +123,12 @@ function program(setCode: (code: number) => void): Command {
         new Option("--kind <kind>", "frr (eBGP routers) or linux (addresses and forwarding only)").default("frr"),
       )
       .option("--name <lab>", "lab name (default from the shape, e.g. chain50)")
+      .addOption(
+        new Option(
+          "--igp <igp>",
+          "an IGP underlay (OSPF area 0 or IS-IS level 2) and one AS of iBGP between loopbacks through route reflectors",
+        ).choices(["ospf", "isis"]),
+      )
       .option("-o, --output <file>", "write to this file instead of stdout");
   genOpts(
     gen.command("chain").description("routers r0 — r1 — … in a line, one AS each").argument("<n>", "number of routers"),

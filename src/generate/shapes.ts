@@ -15,6 +15,12 @@ export interface CommonOptions {
   kind?: GenKind;
   /** Lab name; default from the shape (chain50, ring8, clos4x96). */
   name?: string;
+  /**
+   * An IGP underlay instead of eBGP hop by hop: every router runs it (area 0 / level 2) and
+   * carries the loopbacks and links; BGP becomes one AS of iBGP sessions between loopbacks,
+   * through route reflectors (the spines of a Clos; r0 of a chain or ring).
+   */
+  igp?: "ospf" | "isis";
 }
 
 export interface ClosOptions extends CommonOptions {
@@ -33,6 +39,7 @@ export class GenerateError extends Error {}
 
 type NodeIn = NonNullable<TopologyInput["nodes"][string]>;
 type LinkIn = NonNullable<TopologyInput["links"]>[number];
+type Daemons = NonNullable<NonNullable<NonNullable<TopologyInput["defaults"]>["frr"]>["daemons"]>;
 
 /** Private ASNs: 2-byte (65000...) while they fit, else 4-byte (4200000000...). */
 function asnBase(count: number): number {
@@ -57,17 +64,31 @@ function routes(kind: GenKind): boolean {
   return kindOf(kind)?.stack !== undefined;
 }
 
-function router(kind: GenKind, asn: number, neighbors: string[]): NodeIn {
+function router(kind: GenKind, asn: number, neighbors: string[], igp?: CommonOptions["igp"], rr = false): NodeIn {
   if (!routes(kind)) return { forwarding: true };
-  return { bgp: { asn, redistribute: ["connected"], neighbors } };
+  const node: NodeIn = { bgp: { asn, redistribute: ["connected"], neighbors, ...(rr ? { rr: true } : {}) } };
+  if (igp === "ospf") node.ospf = { area: "0.0.0.0" };
+  if (igp === "isis") node.isis = { area: "49.0001", type: "level-2" };
+  return node;
 }
 
-function lab(name: string, kind: GenKind, links: LinkIn[], nodes: Record<string, NodeIn>): TopologyInput {
+function lab(
+  name: string,
+  kind: GenKind,
+  links: LinkIn[],
+  nodes: Record<string, NodeIn>,
+  igp?: CommonOptions["igp"],
+): TopologyInput {
   const defaults: NonNullable<TopologyInput["defaults"]> = {};
   if (!routes(kind)) defaults.kind = kind;
-  // BGP is all these routers run: no staticd (one daemon fewer to start per router, about
-  // 5 MB less each). Add it here to use `ip route` on the routers.
-  else defaults.frr = { daemons: ["zebra", "bgpd"] };
+  // BGP (and the IGP) is all these routers run: no staticd (one daemon fewer to start per
+  // router, about 5 MB less each). Add it here to use `ip route` on the routers.
+  else {
+    const daemons: Daemons = ["zebra", "bgpd"];
+    if (igp === "ospf") daemons.push("ospfd");
+    if (igp === "isis") daemons.push("isisd");
+    defaults.frr = { daemons };
+  }
   defaults.addressing = addressing(links.length);
   return { name, defaults, nodes, links };
 }
@@ -75,20 +96,26 @@ function lab(name: string, kind: GenKind, links: LinkIn[], nodes: Record<string,
 /** r0 — r1 — … — r(n-1); port e1 faces r(i-1), e2 faces r(i+1), as the benchmark peers name them. */
 export function chain(n: number, opts: CommonOptions = {}): TopologyInput {
   checkCount("the number of routers in a chain", n, 2);
-  return line(n, false, opts.name ?? `chain${n}`, opts.kind ?? "frr");
+  return line(n, false, opts.name ?? `chain${n}`, opts.kind ?? "frr", opts.igp);
 }
 
 /** A chain closed into a ring: r(n-1):e2 — r0:e1. */
 export function ring(n: number, opts: CommonOptions = {}): TopologyInput {
   checkCount("the number of routers in a ring", n, 3);
-  return line(n, true, opts.name ?? `ring${n}`, opts.kind ?? "frr");
+  return line(n, true, opts.name ?? `ring${n}`, opts.kind ?? "frr", opts.igp);
 }
 
-function line(n: number, closed: boolean, name: string, kind: GenKind): TopologyInput {
+function line(n: number, closed: boolean, name: string, kind: GenKind, igp?: CommonOptions["igp"]): TopologyInput {
   const base = asnBase(n);
   const at = (i: number) => (i + n) % n;
   const nodes: Record<string, NodeIn> = {};
   for (let i = 0; i < n; i++) {
+    if (igp) {
+      // One AS over the IGP: r0 reflects for everyone (a full mesh would be n² sessions).
+      const all = Array.from({ length: n }, (_, k) => `r${k}`);
+      nodes[`r${i}`] = router(kind, base, i === 0 ? all.slice(1) : ["r0"], igp, i === 0);
+      continue;
+    }
     const peers: string[] = [];
     if (i > 0 || closed) peers.push(`r${at(i - 1)}`);
     if (i < n - 1 || closed) peers.push(`r${at(i + 1)}`);
@@ -97,7 +124,7 @@ function line(n: number, closed: boolean, name: string, kind: GenKind): Topology
   const links: LinkIn[] = [];
   for (let i = 0; i < n - 1; i++) links.push([`r${i}:e2`, `r${i + 1}:e1`]);
   if (closed) links.push([`r${n - 1}:e2`, "r0:e1"]);
-  return lab(name, kind, links, nodes);
+  return lab(name, kind, links, nodes, igp);
 }
 
 /**
@@ -117,17 +144,19 @@ export function clos(opts: ClosOptions): TopologyInput {
   const kind = opts.kind ?? "frr";
   const perSpine = opts.spineAs === "per-spine";
   const base = asnBase(spines + leaves);
-  const spineAs = (k: number) => (perSpine ? base + k - 1 : base);
-  const leafAs = (l: number) => (perSpine ? base + spines + l - 1 : base + l);
+  const igp = opts.igp;
+  // With an IGP underlay the fabric is one AS: the spines reflect the leaves' routes.
+  const spineAs = (k: number) => (igp ? base : perSpine ? base + k - 1 : base);
+  const leafAs = (l: number) => (igp ? base : perSpine ? base + spines + l - 1 : base + l);
   const leafNames = Array.from({ length: leaves }, (_, i) => `leaf${i + 1}`);
   const spineNames = Array.from({ length: spines }, (_, i) => `spine${i + 1}`);
 
   const nodes: Record<string, NodeIn> = {};
   spineNames.forEach((s, i) => {
-    nodes[s] = router(kind, spineAs(i + 1), [...leafNames]);
+    nodes[s] = router(kind, spineAs(i + 1), [...leafNames], igp, igp !== undefined);
   });
   leafNames.forEach((l, i) => {
-    nodes[l] = router(kind, leafAs(i + 1), [...spineNames]);
+    nodes[l] = router(kind, leafAs(i + 1), [...spineNames], igp);
   });
   const links: LinkIn[] = [];
   for (let l = 1; l <= leaves; l++) {
@@ -146,7 +175,7 @@ export function clos(opts: ClosOptions): TopologyInput {
       block++;
     }
   }
-  return lab(opts.name ?? `clos${spines}x${leaves}`, kind, links, nodes);
+  return lab(opts.name ?? `clos${spines}x${leaves}`, kind, links, nodes, igp);
 }
 
 /** Address `offset` (0 or 1) of the `block`-th /31 in 172.16.0.0/12. */

@@ -12,6 +12,7 @@ export interface GenerateFlags {
   kind?: string;
   name?: string;
   output?: string;
+  igp?: string;
 }
 
 export interface ClosFlags extends GenerateFlags {
@@ -27,13 +28,21 @@ function count(what: string, text: string | undefined): number {
   return Number(text);
 }
 
-function common(flags: GenerateFlags): { kind: GenKind; name?: string } {
+function common(flags: GenerateFlags): { kind: GenKind; name?: string; igp?: "ospf" | "isis" } {
   const written = flags.kind ?? GEN_KINDS[0];
   if (!(GEN_KINDS as readonly string[]).includes(written)) {
     throw new UsageError(`--kind must be ${GEN_KINDS.join(" or ")}, not '${written}'`);
   }
   const kind = written as GenKind;
-  return flags.name === undefined ? { kind } : { kind, name: checkLabName(flags.name) };
+  if (flags.igp !== undefined && flags.igp !== "ospf" && flags.igp !== "isis") {
+    throw new UsageError(`--igp must be ospf or isis, not '${flags.igp}'`);
+  }
+  if (flags.igp !== undefined && kind !== GEN_KINDS[0]) throw new UsageError("--igp goes with routers (--kind frr)");
+  return {
+    kind,
+    ...(flags.name === undefined ? {} : { name: checkLabName(flags.name) }),
+    ...(flags.igp === undefined ? {} : { igp: flags.igp }),
+  };
 }
 
 async function emit(topology: TopologyInput, argv: string[], flags: GenerateFlags): Promise<number> {
@@ -63,6 +72,7 @@ function shownFlags(flags: GenerateFlags): string[] {
   const out: string[] = [];
   if (flags.kind && flags.kind !== GEN_KINDS[0]) out.push("--kind", flags.kind);
   if (flags.name) out.push("--name", flags.name);
+  if (flags.igp) out.push("--igp", flags.igp);
   return out;
 }
 
