@@ -51,3 +51,20 @@ export function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
     }
   };
 }
+
+/**
+ * A topology wirelab wrote (generate, convert), to `output` or stdout. The text is loaded
+ * back first: what comes out must be a topology wirelab deploys (a failure is our bug).
+ */
+export async function emitTopology(text: string, output: string | undefined, shown: string): Promise<number> {
+  const { parseTopology } = await import("../topology/load.js");
+  const lab = parseTopology(text, output ?? shown);
+  if (output) {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(output, text);
+    process.stderr.write(`Wrote ${output}: lab '${lab.name}', ${lab.nodes.length} nodes, ${lab.links.length} links\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}

@@ -1,10 +1,6 @@
-// `wirelab convert lab.clab.yml`: the wirelab topology of a containerlab file, on stdout or
-// -o. What does not map is said on stderr (and in the file's header). The result is
-// validated with positions in the containerlab file, then loaded back through the normal
-// loader before it is written, so what comes out is a topology wirelab deploys.
-import { writeFile } from "node:fs/promises";
 import { convertContainerlab, convertedYaml, isContainerlab } from "../../topology/containerlab/index.js";
-import { parseTopology, readTopologyDocument, readTopologyText, validateTopologyInput } from "../../topology/load.js";
+import { readTopologyDocument, readTopologyText, validateTopologyInput } from "../../topology/load.js";
+import { emitTopology } from "../output.js";
 import { UsageError } from "../resolve.js";
 
 export interface ConvertFlags {
@@ -23,17 +19,7 @@ export async function convertCommand(file: string, flags: ConvertFlags): Promise
     strict: flags.strict === true,
     onDiagnostic: (d) => process.stderr.write(`${d.severity}: ${d.message}\n`),
   });
-  const lab = validateTopologyInput(converted.input, converted.source);
-  const text = convertedYaml(converted, file);
-  // The written text itself must load: a failure here is wirelab's bug, not the file's.
-  parseTopology(text, flags.output ?? "<converted>");
-  if (flags.output) {
-    await writeFile(flags.output, text);
-    process.stderr.write(
-      `Wrote ${flags.output}: lab '${lab.name}', ${lab.nodes.length} nodes, ${lab.links.length} links\n`,
-    );
-  } else {
-    process.stdout.write(text);
-  }
-  return 0;
+  // Errors first at their places in the containerlab file; then the written text itself.
+  validateTopologyInput(converted.input, converted.source);
+  return emitTopology(convertedYaml(converted, file), flags.output, "<converted>");
 }

@@ -1,10 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { deployLab, prepareConfigs } from "../../core/lifecycle/deploy.js";
 import { buildLabPlan } from "../../core/lifecycle/plan.js";
-import { nsName } from "../../core/paths.js";
 import { renderPlan } from "../../core/plan.js";
 import { applyRuntimeOptions, runtimeManifests } from "../../runtimes/index.js";
-import { progressPrinter, seconds, table } from "../output.js";
+import { progressPrinter, seconds } from "../output.js";
 import { loadLab, UsageError } from "../resolve.js";
 import { deploySummary } from "./deploy-summary.js";
 import { renderReport, verifyDeployed } from "./verify.js";

@@ -9,7 +9,7 @@ import { isBatchSafe } from "../../util/ip.js";
 import type { Lab, NodeModel } from "../model.js";
 import { nsName, utsFile } from "../paths.js";
 import type { Step } from "../plan.js";
-import { nodeSysctls } from "./sysctls.js";
+import { hasIpv6, needsLinkLocal, nodeSysctls } from "./sysctls.js";
 
 function isV6(cidr: string): boolean {
   return cidr.includes(":");
@@ -46,17 +46,7 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
       lines.push(r.via === BLACKHOLE ? `route add blackhole ${r.to}` : `route add ${r.to} via ${r.via}`);
     }
   }
-  const settings: string[] = [];
-  const hasV6 = node.ports.some((p) => p.addresses.some(isV6)) || node.loopback.some(isV6);
-  // Interface neighbors (BGP unnumbered) peer over the ports' IPv6 link-local addresses:
-  // IPv6 must be on there even when the host turns it off for new namespaces.
-  const linkLocal = node.intents.bgp?.neighbors.some((n) => n.unnumbered) ?? false;
-  if (node.forwarding || hasV6 || linkLocal) {
-    if (linkLocal) settings.push("net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0");
-    if (node.forwarding) settings.push("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-    // Keep IPv6 addresses when a cable is cut and restored, as IPv4 ones are kept.
-    settings.push("net.ipv6.conf.all.keep_addr_on_down=1");
-  }
+  const settings = nodeSysctls(node);
   // The node's whole kernel setup is one process: its own UTS namespace (the hostname; a
   // container has its own), the ip batch and the sysctls. One process per node, not three:
   // every spawn costs wirelab's main thread 1.5-3 ms (fork of a large process), which was
@@ -69,7 +59,7 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   // unnumbered has nothing to peer over. Set before the batch brings the ports up; the
   // ports exist already (made in place by the cables phase).
   const before: Step[] = [];
-  if (hasV6 || linkLocal) {
+  if (hasIpv6(node) || needsLinkLocal(node)) {
     const ports = node.ports.filter((p) => p.link !== undefined && isBatchSafe(p.ifname));
     if (ports.length) {
       const dad = ports.map((p) => `net/ipv6/conf/${p.ifname}/accept_dad=0`);

@@ -5,15 +5,13 @@
 // BIRD 2.0.12 does not show whether a peer's End-of-RIB has arrived (it sends its own, and
 // FRR peers wait for those); the quiet interval stands in for it, as FRR's check also
 // requires its counts to hold still.
-import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { NodeHandle } from "../../runtimes/runtime.js";
+import { pollUntilReady } from "../poll.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { birdOptions } from "./options.js";
 import type { BirdProtocol } from "./parse.js";
 import { protocolsOf } from "./query.js";
-
-const POLL_MS = 200;
 
 interface Poll {
   node: string;
@@ -45,11 +43,10 @@ export function birdBgpLine(c: Record<string, number>): string {
 /** Polls every BGP router until it is converged (see above) or the timeout runs out. */
 export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
   const routers = handles.filter((h) => birdOptions(h.node)?.protocols.includes("bgp"));
-  const t0 = performance.now();
   let previous = "";
   // A bounded number of routers asked at once: file descriptors stay constant per lab size.
   const limit = pLimit(32);
-  for (;;) {
+  return pollUntilReady(opts, async () => {
     const polls = await Promise.all(
       routers.map((h) =>
         limit(
@@ -79,21 +76,8 @@ export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOpti
     const print = fingerprint(polls);
     const done = c.answering === c.routers && c.established === c.total && c.synced === c.total && print === previous;
     previous = print;
-    const p: ReadyProgress = {
-      protocol: "bgp",
-      done,
-      timedOut: false,
-      ms: performance.now() - t0,
-      summary: birdBgpLine(c),
-      down,
-      detail: { ...c },
-    };
-    opts.onProgress?.(p);
-    if (p.done) return p;
-    if (opts.signal?.aborted) throw new Error("deploy interrupted");
-    if (p.ms > opts.timeoutMs) return { ...p, timedOut: true };
-    await delay(POLL_MS);
-  }
+    return { protocol: "bgp", done, summary: birdBgpLine(c), down, detail: { ...c } };
+  });
 }
 
 /** RoutingStack.waitReady: the protocols of protocolsFor() (options.ts). */

@@ -10,7 +10,8 @@
 //                                         export the best routes into the node's kernel
 //                                         (not connected ones, not unreachable ones)
 // Interface addresses are not configured here: the runtime sets them with iproute2.
-import type { IntentModels, NodeModel } from "../../core/model.js";
+import type { NodeModel } from "../../core/model.js";
+import { type IntentRenderer, type LineOrigin, type RenderedConfig, renderIntents } from "../render.js";
 import { BirdRenderError, renderBgp } from "./render/bgp.js";
 import { lowestIpv4, splitLines } from "./render/common.js";
 import { renderStatic } from "./render/static.js";
@@ -22,28 +23,7 @@ export interface RenderOptions {
   logFile?: string;
 }
 
-/** Where a line of the rendered bird.conf came from. */
-export type LineOrigin =
-  | { kind: "header" }
-  | { kind: "comment" }
-  | { kind: "intent" }
-  /** A line of the node's raw `config:` text; `line` is 1-based within that text. */
-  | { kind: "config"; line: number };
-
-export interface RenderedConfig {
-  text: string;
-  /** origins[i] describes line i+1 of `text`. */
-  origins: LineOrigin[];
-  warnings: string[];
-}
-
-/** A renderer for one intent module: its value in node.intents to bird.conf lines. */
-type IntentRenderer = {
-  [K in keyof IntentModels]-?: {
-    intent: K;
-    render: (node: NodeModel, value: NonNullable<IntentModels[K]>) => string[];
-  };
-}[keyof IntentModels];
+export type { LineOrigin, RenderedConfig };
 
 /** One renderer per intent BIRD supports (a file each under render/), in the order written. */
 const RENDERERS: readonly IntentRenderer[] = [
@@ -121,12 +101,7 @@ export function renderBirdConfigDetailed(node: NodeModel, opts: RenderOptions = 
   if (!has(raw, KERNEL)) push("header", [...kernelProtocol("kernel4", "ipv4"), ...kernelProtocol("kernel6", "ipv6")]);
 
   if (needsDirect(node) && !has(raw, DIRECT)) push("intent", ["protocol direct direct1 {", "  ipv4;", "  ipv6;", "}"]);
-  for (const r of RENDERERS) {
-    const value = node.intents[r.intent];
-    if (value === undefined) continue;
-    // The union of renderers loses the link between `intent` and its value type.
-    push("intent", (r.render as (n: NodeModel, v: unknown) => string[])(node, value));
-  }
+  push("intent", renderIntents(RENDERERS, node));
 
   if (raw.trim() !== "") {
     comment(`--- node ${node.name}'s own config (from the topology file), as written`);

@@ -2,10 +2,10 @@
 // made by the protocols that ask for them (bgpd for `neighbor X bfd`), so bfdd may list none
 // yet while BGP is still connecting: a node is ready when as many peers as its intent asks
 // for are listed, and every listed peer is up, twice in a row.
-import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
+import { pollUntilReady } from "../poll.js";
 import type { BfdPeer, QueryOptions, ReadyOptions, ReadyProgress } from "../stack.js";
 import { showJson, vtyshInside } from "./channel.js";
 import { vtyJson } from "./vty.js";
@@ -58,14 +58,11 @@ async function peersOf(handle: NodeHandle): Promise<BfdPeer[] | null> {
   return json.then(parseBfdPeers).catch(() => null);
 }
 
-const POLL_MS = 200;
-
 /** Polls every node running bfdd until its BFD sessions are up, or the timeout runs out. */
 export async function waitForBfd(handles: readonly NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
-  const t0 = performance.now();
   const limit = pLimit(32);
   let previous = "";
-  for (;;) {
+  return pollUntilReady(opts, async () => {
     const results = await Promise.all(handles.map((h) => limit(async () => ({ h, peers: await peersOf(h) }))));
     let answering = 0;
     let up = 0;
@@ -91,19 +88,12 @@ export async function waitForBfd(handles: readonly NodeHandle[], opts: ReadyOpti
       .join(";");
     const done = answering === handles.length && !short && up === total && print === previous;
     previous = print;
-    const p: ReadyProgress = {
+    return {
       protocol: "bfd",
       done,
-      timedOut: false,
-      ms: performance.now() - t0,
       summary: `BFD: ${answering}/${handles.length} routers answering, ${up}/${total} sessions up`,
       down,
       detail: { up, total, answering, routers: handles.length },
     };
-    opts.onProgress?.(p);
-    if (done) return p;
-    if (opts.signal?.aborted) throw new Error("deploy interrupted");
-    if (p.ms > opts.timeoutMs) return { ...p, timedOut: true };
-    await delay(POLL_MS);
-  }
+  });
 }

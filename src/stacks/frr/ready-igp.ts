@@ -9,16 +9,14 @@
 //     IGP is in its RIB (zebra): adjacencies come up seconds before the routes (measured: an
 //     OSPF LAN Full at 2 s, routes at 5 s), and a user's first ping wants the routes.
 // Polled every 200 ms; the RIB only once the adjacencies are up.
-import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
+import { pollUntilReady } from "../poll.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { daemonsFor } from "./daemons.js";
 import { isisState, ospfState } from "./igp.js";
 import { ribRoutes } from "./query.js";
-
-const POLL_MS = 200;
 
 type Igp = "ospf" | "isis";
 const LABEL: Record<Igp, string> = { ospf: "OSPF", isis: "IS-IS" };
@@ -201,10 +199,9 @@ export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts:
     igp,
     routers.map((h) => h.node),
   );
-  const t0 = performance.now();
   const limit = pLimit(32);
   const label = LABEL[igp];
-  for (;;) {
+  return pollUntilReady(opts, async () => {
     const results = await Promise.all(routers.map((h) => limit(() => pollRouter(igp, h))));
     const polls = new Map<string, Poll>();
     for (const p of results) if (p) polls.set(p.handle.node.name, p);
@@ -250,20 +247,12 @@ export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts:
         }
       });
     }
-    const ms = performance.now() - t0;
-    const p: ReadyProgress = {
+    return {
       protocol: igp,
       done: adjacent && routesDone === routers.length,
-      timedOut: false,
-      ms,
       summary: `${label}: ${polls.size}/${routers.length} routers answering, ${up}/${total} adjacencies up, ${adjacent ? `${routesDone}/${routers.length} with every route` : "routes next"}`,
       down,
       detail: { up, total, answering: polls.size, routers: routers.length, routesDone },
     };
-    opts.onProgress?.(p);
-    if (p.done) return p;
-    if (opts.signal?.aborted) throw new Error("deploy interrupted");
-    if (ms > opts.timeoutMs) return { ...p, timedOut: true };
-    await delay(POLL_MS);
-  }
+  });
 }

@@ -3,9 +3,9 @@
 // in), and the prefix counts and zebra's installed routes did not move between two polls
 // (later updates that ride behind the first ones). Host-FS nodes are asked on the daemons'
 // vty sockets (polling is nearly free); container nodes through the image's own vtysh.
-import { setTimeout as delay } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { NodeHandle } from "../../runtimes/runtime.js";
+import { pollUntilReady } from "../poll.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { waitForBfd } from "./bfd.js";
 import { vtyshInside } from "./channel.js";
@@ -26,8 +26,6 @@ export interface BgpCounts {
   answering: number;
   routers: number;
 }
-
-const POLL_MS = 200;
 
 interface Poll {
   node: string;
@@ -72,11 +70,10 @@ export function bgpSummaryLine(c: BgpCounts): string {
 /** Polls every BGP router until it is converged (see above) or the timeout runs out. */
 export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
   const routers = handles.filter((h) => daemonsFor(h.node).includes("bgpd"));
-  const t0 = performance.now();
   let previous = "";
   // A bounded number of routers asked at once: file descriptors stay constant per lab size.
   const limit = pLimit(32);
-  for (;;) {
+  return pollUntilReady(opts, async () => {
     const results = await Promise.all(
       routers.map((h) =>
         limit(
@@ -103,21 +100,8 @@ export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOpti
     const print = fingerprint(results);
     const done = c.answering === c.routers && c.established === c.total && c.synced === c.total && print === previous;
     previous = print;
-    const p: ReadyProgress = {
-      protocol: "bgp",
-      done,
-      timedOut: false,
-      ms: performance.now() - t0,
-      summary: bgpSummaryLine(c),
-      down,
-      detail: { ...c },
-    };
-    opts.onProgress?.(p);
-    if (p.done) return p;
-    if (opts.signal?.aborted) throw new Error("deploy interrupted");
-    if (p.ms > opts.timeoutMs) return { ...p, timedOut: true };
-    await delay(POLL_MS);
-  }
+    return { protocol: "bgp", done, summary: bgpSummaryLine(c), down, detail: { ...c } };
+  });
 }
 
 /** RoutingStack.waitReady: the protocols of protocolsFor() (daemons.ts). */

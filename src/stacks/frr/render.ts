@@ -15,7 +15,8 @@
 // - Interface addresses are not configured here: the runtime sets them with iproute2.
 
 import ipaddr from "ipaddr.js";
-import type { IntentModels, NodeModel } from "../../core/model.js";
+import type { NodeModel } from "../../core/model.js";
+import { type IntentRenderer, type LineOrigin, type RenderedConfig, renderIntents } from "../render.js";
 import { daemonsFor, neededDaemons } from "./daemons.js";
 import { frrOptions } from "./options.js";
 import { renderBgp } from "./render/bgp.js";
@@ -33,36 +34,12 @@ export interface RenderOptions {
   logFile?: string;
 }
 
-/** Where a line of the rendered frr.conf came from. */
-export type LineOrigin =
-  | { kind: "header" }
-  | { kind: "comment" }
-  | { kind: "intent" }
-  /** A line of the node's raw `config:` text; `line` is 1-based within that text. */
-  | { kind: "config"; line: number }
-  /** A line wirelab added inside the raw config, right after config line `after`. */
-  | { kind: "added"; after: number };
-
-export interface RenderedConfig {
-  text: string;
-  /** origins[i] describes line i+1 of `text`. */
-  origins: LineOrigin[];
-  /** Things worth telling the user (e.g. a daemon the config needs is not started). */
-  warnings: string[];
-}
+export type { LineOrigin, RenderedConfig };
 
 interface Line {
   text: string;
   origin: LineOrigin;
 }
-
-/** A renderer for one intent module: its value in node.intents to frr.conf lines. */
-type IntentRenderer = {
-  [K in keyof IntentModels]-?: {
-    intent: K;
-    render: (node: NodeModel, value: NonNullable<IntentModels[K]>) => string[];
-  };
-}[keyof IntentModels];
 
 /**
  * One renderer per intent this stack supports (a file each under render/), in the order
@@ -160,12 +137,7 @@ function renderIntent(node: NodeModel): Line[] {
     for (const l of lines) push(l);
     push("!");
   }
-  for (const r of RENDERERS) {
-    const value = node.intents[r.intent];
-    if (value === undefined) continue;
-    // The union of renderers loses the link between `intent` and its value type.
-    for (const text of (r.render as (n: NodeModel, v: unknown) => string[])(node, value)) push(text);
-  }
+  for (const text of renderIntents(RENDERERS, node)) push(text);
   return out;
 }
 

@@ -5,7 +5,7 @@
 //   started by wirelab or, with `init: image`, by the image itself and then configured.
 
 import type { Lab, NodeModel } from "../../core/model.js";
-import { FRR_BIN, FRR_RUN, frrDir, nodeDir, vtyshConfigDir } from "../../core/paths.js";
+import { FRR_BIN, FRR_RUN, frrDir, vtyshConfigDir } from "../../core/paths.js";
 import type { Step } from "../../core/plan.js";
 import type { NodeHandle, PlanContext } from "../../runtimes/runtime.js";
 import { writeFileNoFollow } from "../../util/safe-fs.js";
