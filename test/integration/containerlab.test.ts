@@ -24,7 +24,8 @@ const DIR = path.join(ROOT, "test/fixtures/clab");
 const SEED = path.join(DIR, "seed.clab.yml");
 const BRIDGE = path.join(DIR, "bridge.clab.yml");
 const TRIANGLE = path.join(DIR, "triangle.clab.yml");
-const LABS = ["cl-seed", "clbridge", "cltri", "cldock"];
+const UNNUMBERED = path.join(DIR, "unnumbered.clab.yml");
+const LABS = ["cl-seed", "clbridge", "cltri", "clunnum", "cldock"];
 
 async function destroy(name: string) {
   const state = await readState(name);
@@ -100,6 +101,29 @@ describe("containerlab labs in namespaces", { skip: skipUnlessRoot }, () => {
     assert.deepEqual(await waitNoLeftovers(name), []);
   });
 
+  test("unnumbered: sessions on interfaces (no cable addresses) come up; loopbacks route over IPv6 next hops", async () => {
+    const { name, failed } = await deployAndVerify(UNNUMBERED, [
+      { "bgp-session": "spine1" },
+      { "bgp-route": { node: "leaf1", prefix: "10.255.2.2/32", "as-path": "65100 65202" } },
+      { "bgp-route": { node: "leaf2", prefix: "10.255.2.1/32", "as-path": "65100 65201" } },
+      { ping: { from: "leaf1", to: "10.255.2.2", source: "10.255.2.1" } },
+    ]);
+    assert.equal(name, "clunnum");
+    assert.deepEqual(failed, []);
+    // No IPv4 address on any cable: the route's next hop is the spine's IPv6 link-local.
+    const addrs = await inNode(name, "leaf1", ["ip", "-j", "addr", "show", "dev", "eth1"]);
+    const families = (JSON.parse(addrs.stdout) as { addr_info: { family: string; scope: string }[] }[])[0]?.addr_info;
+    assert.deepEqual(
+      families?.map((a) => `${a.family}/${a.scope}`),
+      ["inet6/link"],
+    );
+    const route = await inNode(name, "leaf1", ["ip", "-j", "route", "show", "10.255.2.2/32"]);
+    const r = (JSON.parse(route.stdout) as { gateway?: string; via?: { family: string; host: string } }[])[0];
+    assert.match(r?.via?.host ?? r?.gateway ?? "", /^fe80:/, route.stdout);
+    await destroy(name);
+    assert.deepEqual(await waitNoLeftovers(name), []);
+  });
+
   test("bridge, through the CLI: warnings on stderr, hosts ping over the bridge (IPv4, IPv6), destroy -t", async () => {
     const d = await wirelab(["deploy", "-t", BRIDGE]);
     assert.equal(d.code, 0, d.stderr);
@@ -132,7 +156,7 @@ describe("wirelab convert", () => {
   test("writes a wirelab topology that deploy --dry-run accepts; warnings go to stderr", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "wirelab-convert-"));
     try {
-      for (const file of [SEED, BRIDGE, TRIANGLE]) {
+      for (const file of [SEED, BRIDGE, TRIANGLE, UNNUMBERED]) {
         const out = path.join(dir, path.basename(file).replace(".clab.yml", ".yml"));
         const c = await wirelab(["convert", file]);
         assert.equal(c.code, 0, c.stderr);
