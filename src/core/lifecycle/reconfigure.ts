@@ -152,6 +152,9 @@ function keptNodeSteps(lab: Lab, node: NodeModel, diff: LabDiff): Step[] {
   const lines: string[] = [];
   const before: Step[] = [];
   const after: Step[] = [];
+  const routes = diff.routes.filter((x) => x.node === node.name);
+  // Old routes first: once their gateway's address is gone the kernel has dropped them.
+  for (const r of routes) for (const x of r.del) lines.push(`route del ${x}`);
   for (const l of diff.loopback.filter((x) => x.node === node.name)) {
     for (const a of l.del) lines.push(`addr del ${a} dev lo`);
     for (const a of l.add) lines.push(addrLine(a, "lo"));
@@ -175,10 +178,7 @@ function keptNodeSteps(lab: Lab, node: NodeModel, diff: LabDiff): Step[] {
     lines.push(...s.lines);
     after.push(...s.extra, ...portImpairmentSteps(lab, node, p));
   }
-  for (const r of diff.routes.filter((x) => x.node === node.name)) {
-    for (const x of r.del) lines.push(`route del ${x}`);
-    for (const x of r.add) lines.push(`route add ${x}`);
-  }
+  for (const r of routes) for (const x of r.add) lines.push(`route add ${x}`);
   const sysctl = diff.sysctls.find((x) => x.node === node.name)?.set ?? [];
   if (sysctl.length) after.push({ type: "exec", argv: ["ip", "netns", "exec", ns, "sysctl", "-qw", ...sysctl] });
   const steps = [...before, ...(lines.length ? [{ type: "ip", ns, lines } as Step] : []), ...after];
