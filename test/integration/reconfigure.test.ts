@@ -8,9 +8,11 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
+import { birdShow } from "../../src/stacks/bird/control.js";
+import { socketPath } from "../../src/stacks/bird/paths.js";
 import { vtyshJson } from "../../src/stacks/frr/vtysh.js";
 import { run } from "../../src/util/exec.js";
-import { inNode, leftovers, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
+import { EXAMPLES, inNode, leftovers, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 
 const LAB = "hrlive1";
 
@@ -112,6 +114,18 @@ describe("deploy --reconfigure", { skip: skipUnlessRoot }, () => {
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already deployed.*--reconfigure/);
 
+    // Another file with the same lab name: refused, naming both files, by deploy and by apply.
+    const other = path.join(dir, "other.yml");
+    await writeFile(other, BEFORE);
+    for (const args of [
+      ["deploy", "-t", other],
+      ["apply", "-t", other],
+    ]) {
+      const o = await wirelab(args);
+      assert.equal(o.code, 1, `${args[0]}: ${o.stderr}`);
+      assert.ok(o.stderr.includes(file) && o.stderr.includes(other), `${args[0]} names both files: ${o.stderr}`);
+    }
+
     // The same file again: nothing differs, nothing is touched.
     const same = await wirelab(["apply", "-t", file]);
     assert.equal(same.code, 0, same.stderr);
@@ -169,5 +183,53 @@ describe("deploy --reconfigure", { skip: skipUnlessRoot }, () => {
     const x = await wirelab(["destroy", "--lab", LAB]);
     assert.equal(x.code, 0, x.stderr);
     assert.deepEqual(await waitNoLeftovers(LAB), []);
+  });
+
+  test("BIRD: a new loopback and network on one router, loaded with configure; bird keeps running, the untouched session stays", async () => {
+    const lab = "hrbird1";
+    const file = path.join(dir, "bird.yml");
+    const base = (await readFile(path.join(EXAMPLES, "seed-ebgp-bird.yml"), "utf8")).replace(
+      "name: seed-ebgp-bird",
+      `name: ${lab}`,
+    );
+    await writeFile(file, base);
+    try {
+      const d = await wirelab(["deploy", "-t", file]);
+      assert.equal(d.code, 0, d.stderr);
+      const pid = async (node: string) =>
+        Number((await readFile(`/run/wirelab/labs/${lab}/nodes/${node}/run/bird.pid`, "utf8")).trim());
+      const pids = [await pid("ops1"), await pid("ops2"), await pid("ops3")];
+      // ops3's session to ops2 (its only one): the line with its state and since-time.
+      const session = async () =>
+        (await birdShow(socketPath(lab, "ops3"), "show protocols")).split("\n").filter((l) => /\bBGP\b/.test(l));
+      const before = await session();
+      assert.equal(before.length, 1);
+      assert.match(before[0] as string, /Established/);
+
+      // BIRD announces what its table has: the new prefix is a new loopback address.
+      await writeFile(
+        file,
+        `${base
+          .replace("networks: [192.168.101.0/24]", "networks: [192.168.101.0/24, 192.168.201.1/32]")
+          .replace(
+            "  ops1:\n    stack: bird\n",
+            "  ops1:\n    stack: bird\n    interfaces: { lo: { ip: 192.168.201.1/32 } }\n",
+          )}\n  - bgp-route: { node: ops3, prefix: 192.168.201.1/32, as-path: 65002 65001 }\n`,
+      );
+      const dry = await wirelab(["apply", "--dry-run", "-t", file]);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /# ~ ops1 BIRD config/);
+      assert.match(dry.stdout, new RegExp(`birdc -s ${socketPath(lab, "ops1")} configure`));
+      assert.doesNotMatch(dry.stdout, /ops2 BIRD config|ops3 BIRD config/);
+
+      const r = await wirelab(["apply", "-t", file, "--verify"]);
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      assert.deepEqual([await pid("ops1"), await pid("ops2"), await pid("ops3")], pids, "no bird restarted");
+      assert.deepEqual(await session(), before, "ops2—ops3 untouched");
+    } finally {
+      const x = await wirelab(["destroy", "--lab", lab]);
+      assert.equal(x.code, 0, x.stderr);
+      assert.deepEqual(await waitNoLeftovers(lab), []);
+    }
   });
 });
