@@ -233,3 +233,69 @@ describe("deploy --reconfigure", { skip: skipUnlessRoot }, () => {
     }
   });
 });
+
+describe("deploy --reconfigure that fails half-way", { skip: skipUnlessRoot }, () => {
+  const lab = "hrfail1";
+  let dir = "";
+  after(async () => {
+    await wirelab(["destroy", "--lab", lab]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("the error names the step, the state lists old and new nodes, destroy removes all of it", async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "wl-reconf-fail-"));
+    const file = path.join(dir, "lab.yml");
+    const base = `name: ${lab}
+nodes:
+  h1: { kind: linux }
+  h2: { kind: linux }
+links:
+  - endpoints: [{ endpoint: h1:eth0, ip: 10.0.0.1/24 }, { endpoint: h2:eth0, ip: 10.0.0.2/24 }]
+`;
+    await writeFile(file, base);
+    const d = await wirelab(["deploy", "-t", file]);
+    assert.equal(d.code, 0, d.stderr);
+    // Someone made an interface named like the port the new cable needs: the cables phase
+    // fails after h3's namespace exists.
+    const squat = await run("ip", [
+      "-n",
+      `wl_${lab}_h1`,
+      "link",
+      "add",
+      "name",
+      "eth1",
+      "type",
+      "veth",
+      "peer",
+      "name",
+      "x1",
+    ]);
+    assert.equal(squat.code, 0, squat.stderr);
+    await writeFile(
+      file,
+      `${base.replace("  h2: { kind: linux }\n", "  h2: { kind: linux }\n  h3: { kind: linux }\n")}  - [h1:eth1, h3:eth0]\n`,
+    );
+    const r = await wirelab(["apply", "-t", file]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /stopped half-way \(cables \(veth pairs\)\): .*link add name eth1 .*wl_hrfail1_h1.*File exists/,
+    );
+    assert.match(r.stderr, /wirelab destroy --lab hrfail1/);
+    const state = JSON.parse(await readFile(`/run/wirelab/labs/${lab}/state.json`, "utf8")) as {
+      phase: string;
+      nodes: { name: string }[];
+    };
+    assert.equal(state.phase, "failed");
+    assert.deepEqual(state.nodes.map((n) => n.name).sort(), ["h1", "h2", "h3"]);
+    assert.ok((await run("ip", ["netns", "list"])).stdout.includes(`wl_${lab}_h3`), "h3 was made before the failure");
+
+    const again = await wirelab(["apply", "-t", file]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /is failed .*destroy it/);
+
+    const x = await wirelab(["destroy", "--lab", lab]);
+    assert.equal(x.code, 0, x.stderr);
+    assert.deepEqual(await waitNoLeftovers(lab), []);
+  });
+});

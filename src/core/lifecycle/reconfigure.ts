@@ -367,8 +367,14 @@ async function reconfigureLocked(lab: Lab, opts: ReconfigureOptions): Promise<Re
   // Recorded before anything changes: a crash half-way leaves a state destroy can act on.
   const during = unionState(state, lab, diff);
   await writeState(during);
+  // The phase a failure happened in, for the message.
+  let phase = "";
+  const onProgress = (e: ProgressEvent) => {
+    if (e.type === "phase") phase = e.label;
+    opts.onProgress?.(e);
+  };
   try {
-    const phases = await executePlan(rp.plan, opts);
+    const phases = await executePlan(rp.plan, { ...opts, onProgress });
     const done: LabState = {
       ...state,
       phase: "running",
@@ -407,7 +413,7 @@ async function reconfigureLocked(lab: Lab, opts: ReconfigureOptions): Promise<Re
     if (!current || current.phase === "reconfiguring") {
       await writeState({ ...during, phase: "failed" }).catch(() => {});
       throw new DeployError(
-        `reconfigure of lab '${lab.name}' stopped half-way: ${(e as Error).message}. Part of the change is made; the lab state (phase failed) lists every node old and new, so 'wirelab destroy --lab ${lab.name}' removes all of it`,
+        `reconfigure of lab '${lab.name}' stopped half-way${phase ? ` (${phase})` : ""}: ${(e as Error).message}. Part of the change is made; the lab state (phase failed) lists every node old and new, so 'wirelab destroy --lab ${lab.name}' removes all of it`,
       );
     }
     throw e;
