@@ -202,4 +202,33 @@ route-map IN permit 10
     assert.equal(negate("bgp bestpath as-path multipath-relax"), "no bgp bestpath as-path multipath-relax");
     assert.equal(negate("no bgp ebgp-requires-policy"), "bgp ebgp-requires-policy");
   });
+
+  test("IPv4 lines written under router bgp (old style) match FRR's address family: no withdraw and re-announce", () => {
+    const running =
+      "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n !\n address-family ipv4 unicast\n  network 192.168.1.0/24\n  neighbor 10.0.0.2 route-map IN in\n exit-address-family\nexit\n";
+    const same =
+      "router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n network 192.168.1.0/24\n neighbor 10.0.0.2 route-map IN in\n!\n";
+    assert.equal(frrConfigDiff(running, same).text, "");
+    const more = same.replace(" network 192.168.1.0/24\n", " network 192.168.1.0/24\n network 192.168.2.0/24\n");
+    assert.deepEqual(frrConfigDiff(running, more).added, [
+      "router bgp 65001",
+      " address-family ipv4 unicast",
+      "  network 192.168.2.0/24",
+      " exit",
+      "exit",
+    ]);
+    assert.deepEqual(frrConfigDiff(running, more).removed, []);
+  });
+
+  test("IS-IS: lsp-gen-interval as FRR prints it (lsp-timers with the defaults) is the same line", () => {
+    const running =
+      "router isis lab\n lsp-timers gen-interval 1 refresh-interval 900 max-lifetime 1200\n net 49.0001.0000.0000.0001.00\nexit\n";
+    const wanted = "router isis lab\n lsp-gen-interval 1\n net 49.0001.0000.0000.0001.00\n!\n";
+    assert.deepEqual(frrConfigDiff(running, wanted).removed, []);
+    assert.deepEqual(frrConfigDiff(running, wanted.replace("gen-interval 1", "gen-interval 2")).removed, [
+      "router isis lab",
+      " no lsp-gen-interval 1",
+      "exit",
+    ]);
+  });
 });

@@ -71,6 +71,49 @@ export function parseFrrConfig(text: string): ConfigNode[] {
   return root.children;
 }
 
+/**
+ * Lines FRR keeps in `address-family ipv4 unicast` though a config may write them directly
+ * under `router bgp` (the old, single-family style): FRR prints them inside the family.
+ */
+const IPV4_FAMILY_LINE =
+  /^(network \d|redistribute |aggregate-address \d|maximum-paths |distance |table-map |neighbor \S+ (activate|route-map|next-hop-self|route-reflector-client|soft-reconfiguration|prefix-list|filter-list|default-originate|send-community|remove-private-AS|allowas-in|weight|as-override|maximum-prefix|addpath|unsuppress-map|attribute-unchanged|distribute-list|capability orf))/;
+
+/**
+ * Puts both configs in the form FRR prints: IPv4 family lines written under `router bgp`
+ * move into its `address-family ipv4 unicast` (a raw config in the old style is then not
+ * read as "remove from the family, add at the top", which would withdraw and re-announce).
+ */
+function normaliseBgp(tree: ConfigNode[]): ConfigNode[] {
+  for (const router of tree) {
+    if (!router.line.startsWith("router bgp ")) continue;
+    const moving = router.children.filter((c) => !c.children.length && IPV4_FAMILY_LINE.test(c.line));
+    if (!moving.length) continue;
+    router.children = router.children.filter((c) => !moving.includes(c));
+    let family = router.children.find((c) => c.line === "address-family ipv4 unicast");
+    if (!family) {
+      family = { line: "address-family ipv4 unicast", children: [] };
+      router.children.push(family);
+    }
+    family.children.unshift(...moving);
+  }
+  return tree;
+}
+
+/**
+ * Other lines FRR 8.4 prints in another form than they are written: `lsp-gen-interval N`
+ * (IS-IS) is printed as `lsp-timers` with the default refresh and lifetime.
+ */
+function normaliseForms(tree: ConfigNode[]): ConfigNode[] {
+  for (const router of tree) {
+    if (!router.line.startsWith("router isis ")) continue;
+    for (const c of router.children) {
+      const m = /^lsp-timers gen-interval (\d+) refresh-interval 900 max-lifetime 1200$/.exec(c.line);
+      if (m) c.line = `lsp-gen-interval ${m[1]}`;
+    }
+  }
+  return tree;
+}
+
 /** A line's removal: `no X` for X, X for `no X`. */
 export function negate(line: string): string {
   return line.startsWith("no ") ? line.slice(3) : `no ${line}`;
@@ -199,7 +242,8 @@ export interface FrrConfigDiff {
 export function frrConfigDiff(running: string, wanted: string): FrrConfigDiff {
   const remove: Edit[] = [];
   const add: Edit[] = [];
-  diffLevel(parseFrrConfig(running), parseFrrConfig(wanted), [], remove, add);
+  const read = (text: string) => normaliseForms(normaliseBgp(parseFrrConfig(text)));
+  diffLevel(read(running), read(wanted), [], remove, add);
   const removed = render(remove);
   const added = render(add);
   const lines = [...removed, ...added];
