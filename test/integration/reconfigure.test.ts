@@ -139,6 +139,19 @@ describe("deploy --reconfigure", { skip: skipUnlessRoot }, () => {
     const before = await uptime();
     assert.ok(before !== undefined && before >= 1500, `r1—r2 established for a while (uptime ${before})`);
 
+    // A bad file: refused with its position (exit 2), nothing changed.
+    await writeFile(file, AFTER.replace("  r1:\n", "  r1:\n    config: |\n      router bgp 65001\n"));
+    const bad = await wirelab(["apply", "-t", file]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /lab\.yml:\d+:\d+: node 'r1'/);
+    assert.deepEqual(await namespaces(), [
+      `wl_${LAB}_h1`,
+      `wl_${LAB}_h3`,
+      `wl_${LAB}_r1`,
+      `wl_${LAB}_r2`,
+      `wl_${LAB}_r3`,
+    ]);
+
     await writeFile(file, AFTER);
     const dry = await wirelab(["deploy", "--reconfigure", "--dry-run", "-t", file]);
     assert.equal(dry.code, 0, dry.stderr);
