@@ -364,6 +364,18 @@ async function reconfigureLocked(lab: Lab, opts: ReconfigureOptions): Promise<Re
   if (clash)
     fail(`node ${clash.name}: network namespace ${nsName(lab.name, clash.name)} already exists and is not this lab's`);
 
+  // Lab-wide facts a stack keeps for destroy (FRR: shared OSPF files this lab may now make),
+  // taken before its new daemons start; what the deploy recorded stands.
+  const stacks: Record<string, unknown> = { ...state.stacks };
+  for (const stack of new Set(lab.nodes.map((n) => stackOf(n)))) {
+    if (!stack?.beforeDeploy) continue;
+    const fresh = await stack.beforeDeploy(lab.nodes.filter((n) => stackOf(n) === stack));
+    if (fresh === undefined) continue;
+    const saved = stacks[stack.name];
+    stacks[stack.name] =
+      saved && typeof saved === "object" && typeof fresh === "object" ? { ...fresh, ...saved } : (saved ?? fresh);
+  }
+  state.stacks = Object.keys(stacks).length ? stacks : undefined;
   // Recorded before anything changes: a crash half-way leaves a state destroy can act on.
   const during = unionState(state, lab, diff);
   await writeState(during);
