@@ -32,6 +32,7 @@ function program(setCode: (code: number) => void): Command {
     .addOption(topologyOpt().makeOptionMandatory())
     .addOption(labOpt())
     .option("--dry-run", "print the plan as the ip/vtysh commands a person would type; change nothing")
+    .option("--reconfigure", "change the running lab to what the file says, touching only what differs (alias: apply)")
     .option("--no-wait", "do not wait for BGP sessions")
     .option("--timeout <seconds>", "how long to wait for BGP sessions", "60")
     .option("--keep-on-failure", "keep a half-built lab for debugging instead of rolling back")
@@ -43,6 +44,23 @@ function program(setCode: (code: number) => void): Command {
     .option("-o, --output <file>", "with --dry-run: also write the runtime's manifests there (kubernetes: YAML)")
     .addOption(jsonOpt())
     .action(async (flags) => setCode(await (await import("./commands/deploy.js")).deployCommand(flags)));
+
+  p.command("apply")
+    .description(
+      "change a running lab to what its file now says: only what differs (deploy --reconfigure); untouched nodes keep running",
+    )
+    .addOption(topologyOpt().makeOptionMandatory())
+    .addOption(labOpt())
+    .option("--dry-run", "print the changes as the commands they take; change nothing")
+    .option("--no-wait", "do not wait for the changed routers' protocols")
+    .option("--timeout <seconds>", "how long to wait for the changed routers' protocols", "60")
+    .option("--verify", "run the topology's checks afterwards; exit 1 when one fails")
+    .addOption(runtimeOpt())
+    .addOption(strictOpt())
+    .addOption(jsonOpt())
+    .action(async (flags) =>
+      setCode(await (await import("./commands/reconfigure.js")).reconfigureCommand({ ...flags, reconfigure: true })),
+    );
 
   p.command("destroy")
     .description("remove everything a lab made (works after a crash, and when the file changed or is gone)")

@@ -45,7 +45,17 @@ export const PHASES = [
   { name: "routing", label: "routing daemons" },
 ] as const;
 
-export type PhaseName = (typeof PHASES)[number]["name"];
+/**
+ * `deploy --reconfigure` runs the same phases between two of its own: what goes away first
+ * (nodes, cables), and last the config changes pushed into routers that keep running.
+ */
+export const RECONFIGURE_PHASES = [
+  { name: "remove", label: "removed nodes and cables" },
+  ...PHASES,
+  { name: "reconfigure", label: "config changes on running routers" },
+] as const;
+
+export type PhaseName = (typeof RECONFIGURE_PHASES)[number]["name"];
 
 export interface Phase {
   name: PhaseName;

@@ -10,7 +10,8 @@ import { ensureDirChain, writeFileAtomic } from "../util/safe-fs.js";
 import type { Lab } from "./model.js";
 import { containerName, labDir, nsName, RUN_ROOT, stateFile } from "./paths.js";
 
-export type LabPhase = "deploying" | "running" | "failed";
+/** `reconfiguring`: a `deploy --reconfigure` is changing it (nodes holds old and new ones). */
+export type LabPhase = "deploying" | "running" | "reconfiguring" | "failed";
 
 export interface NodeState {
   name: string;

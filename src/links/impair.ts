@@ -2,7 +2,7 @@
 // netem for delay, jitter, loss, duplicate, corrupt (and rate alongside them), tbf for a
 // bare rate. Read back from the kernel with `tc -j qdisc show` for inspect.
 
-import type { Impairment, Lab, NodeModel } from "../core/model.js";
+import type { Impairment, Lab, LinkModel, NodeModel, PortModel } from "../core/model.js";
 import { nsName } from "../core/paths.js";
 import type { Step } from "../core/plan.js";
 import { hasImpairment, needsNetem } from "../topology/impairment.js";
@@ -55,6 +55,30 @@ export function impairmentSteps(lab: Lab, node: NodeModel): Step[] {
     steps.push({ type: "exec", argv: ["tc", "-n", ns, ...tcQdiscArgs(p.ifname, imp, p.mtu)] });
   }
   return steps;
+}
+
+/** `deploy --reconfigure`: tc on one port that gets a new cable (as deploy would put it). */
+export function portImpairmentSteps(lab: Lab, node: NodeModel, port: PortModel): Step[] {
+  const imp = port.link === undefined ? undefined : lab.links[port.link]?.impairment;
+  if (!hasImpairment(imp)) return [];
+  return [
+    { type: "exec", argv: ["tc", "-n", nsName(lab.name, node.name), ...tcQdiscArgs(port.ifname, imp, port.mtu)] },
+  ];
+}
+
+/**
+ * `deploy --reconfigure`: new conditions on both ends of a cable that stays, or, with none,
+ * wirelab's root qdisc removed (the old model had one there: it is ours).
+ */
+export function impairmentChangeSteps(lab: Lab, link: LinkModel, imp: Impairment | undefined): Step[] {
+  return [link.a, link.b].map((end): Step => {
+    const port = lab.nodes.find((n) => n.name === end.node)?.ports.find((p) => p.name === end.port);
+    if (!port) throw new Error(`internal: port ${end.node}:${end.port} missing from the model`);
+    const ns = nsName(lab.name, end.node);
+    return hasImpairment(imp)
+      ? { type: "exec", argv: ["tc", "-n", ns, ...tcQdiscArgs(port.ifname, imp, port.mtu)] }
+      : { type: "exec", argv: ["tc", "-n", ns, "qdisc", "del", "dev", port.ifname, "root"] };
+  });
 }
 
 // ---- reading back: `tc -j qdisc show` ---------------------------------------------------

@@ -171,6 +171,21 @@ export interface RoutingStack {
   start(handle: NodeHandle, daemons: string[]): Promise<string[]>;
   /** Pushes a snippet of the stack's configuration into the running node (`wirelab config`). */
   applyConfig?(handle: NodeHandle, text: string): Promise<void>;
+  /**
+   * `deploy --reconfigure`: the steps that bring the running node to `config` without
+   * restarting what need not restart (FRR: the difference with its running config through
+   * vtysh, frr-reload style; BIRD: the new file, then `birdc configure`), or undefined when
+   * the node's config and daemons are those it was deployed with. `daemons` are the ones it
+   * runs now (lab state). It may read the node's running state to plan: a dry run prints
+   * the exact lines it would push.
+   */
+  reconfigureSteps?(
+    lab: Lab,
+    node: NodeModel,
+    config: PreparedConfig,
+    handle: NodeHandle,
+    daemons: string[],
+  ): Promise<Step[] | undefined>;
   /** The running configuration, loadable again (`wirelab save`). */
   runningConfig(handle: NodeHandle): Promise<string>;
   /**

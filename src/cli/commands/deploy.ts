@@ -22,9 +22,12 @@ export interface DeployFlags {
   context?: string;
   namespace?: string;
   output?: string;
+  /** Change the running lab to what the file says (`wirelab apply`). */
+  reconfigure?: boolean;
 }
 
 export async function deployCommand(flags: DeployFlags): Promise<number> {
+  if (flags.reconfigure) return (await import("./reconfigure.js")).reconfigureCommand(flags);
   const lab = await loadLab(flags);
   const options = { context: flags.context, namespace: flags.namespace };
   if (options.context !== undefined || options.namespace !== undefined) {

@@ -111,7 +111,7 @@ async function preflight(lab: Lab): Promise<void> {
   }
   if (existing) {
     throw new DeployError(
-      `lab '${lab.name}' is already deployed (state ${stateFile(lab.name)}, ${existing.phase}); run 'wirelab destroy --lab ${lab.name}' first`,
+      `lab '${lab.name}' is already deployed (state ${stateFile(lab.name)}, ${existing.phase}); change it in place with 'wirelab deploy --reconfigure -t FILE' (or 'wirelab apply -t FILE'), or run 'wirelab destroy --lab ${lab.name}' first`,
     );
   }
 }

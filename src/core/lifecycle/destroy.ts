@@ -12,7 +12,7 @@ import { nsInode, pidsByNetns, terminate } from "../../util/procs.js";
 import { removeTree } from "../../util/safe-fs.js";
 import { withLabLock } from "../lock.js";
 import type { NodeModel } from "../model.js";
-import { labDir, netnsPath, nodesDir, utsFile } from "../paths.js";
+import { labDir, netnsPath, nodeDir, nodesDir, utsFile } from "../paths.js";
 import { type LabState, readState } from "../state.js";
 
 export interface DestroyReport {
@@ -134,4 +134,47 @@ export async function teardownLab(state: LabState): Promise<DestroyReport> {
     ms: performance.now() - t0,
     ...(containers !== undefined || warning ? { containers: containers ?? 0, warning } : {}),
   };
+}
+
+/**
+ * Removes some nodes of a running lab (`deploy --reconfigure`), the rest untouched: the
+ * processes in their namespaces (stack daemons by verified pid files, SIGKILL; others
+ * SIGTERM), their namespaces (which take their cables with them: the peer ends vanish from
+ * the nodes that stay), hostname mounts, the stacks' files and each node's directory.
+ * Nodes on the host's file system only (the caller refuses the others).
+ */
+export async function teardownNodes(labName: string, nodes: { node: NodeModel; daemons: string[] }[]): Promise<void> {
+  const handles = nodes.map((n) => ({ ...n, handle: nodeHandle(labName, n.node), stack: stackOf(n.node) }));
+  const inodes = new Set<number>();
+  for (const n of handles) {
+    const ino = await nsInode(netnsPath(n.handle.netns));
+    if (ino !== undefined) inodes.add(ino);
+  }
+  const pids = new Set<number>([...(await pidsByNetns(inodes)).values()].flat());
+  const daemons = new Set<number>();
+  const owned = await Promise.all(
+    handles.map(async (n) => {
+      const mine: OwnedProcesses = n.stack
+        ? await n.stack.processes(n.handle, n.daemons).catch(() => ({ pids: [], leftovers: [] }))
+        : { pids: [], leftovers: [] };
+      for (const p of mine.pids) daemons.add(p);
+      return { ...n, owned: mine };
+    }),
+  );
+  for (const p of daemons) pids.delete(p);
+  pids.delete(process.pid);
+  await Promise.all([terminate([...daemons], 0), terminate([...pids])]);
+  const existing = new Set(await listNetns());
+  await ipBatch(
+    handles
+      .map((n) => n.handle.netns)
+      .filter((ns) => existing.has(ns))
+      .map((ns) => `netns del ${ns}`),
+    { force: true },
+  );
+  const mounted = await mountPoints();
+  const uts = handles.map((n) => utsFile(labName, n.node.name)).filter((f) => mounted.has(f));
+  if (uts.length) await run("umount", uts);
+  await Promise.all(owned.map((n) => n.stack?.cleanup(n.handle, n.owned)));
+  for (const n of handles) await removeTree(nodeDir(labName, n.node.name), { expectOwner: 0 });
 }

@@ -6,7 +6,7 @@ import { LINK_TYPES } from "../../links/index.js";
 import { runtimeOf } from "../../runtimes/index.js";
 import { stackOf } from "../../stacks/index.js";
 import { isBatchSafe } from "../../util/ip.js";
-import type { Lab, NodeModel } from "../model.js";
+import type { Lab, NodeModel, PortModel } from "../model.js";
 import { nsName, utsFile } from "../paths.js";
 import type { Step } from "../plan.js";
 import { hasIpv6, needsLinkLocal, nodeSysctls } from "./sysctls.js";
@@ -15,9 +15,31 @@ function isV6(cidr: string): boolean {
   return cidr.includes(":");
 }
 
-function addrLine(cidr: string, dev: string): string {
+export function addrLine(cidr: string, dev: string): string {
   // nodad: a lab address is usable at once, not after IPv6 duplicate detection (~1-2 s).
   return `addr add ${cidr} dev ${dev}${isV6(cidr) ? " nodad" : ""}`;
+}
+
+/**
+ * One cabled port's setup inside its node: alias, MTU, the link types' lines (a bridge's
+ * master), addresses, up. Batch lines, plus argv steps for values a batch cannot carry.
+ * Deploy does it for every port; `deploy --reconfigure` for a port that gets a new cable.
+ */
+export function portSetup(lab: Lab, node: NodeModel, p: PortModel): { lines: string[]; extra: Step[] } {
+  const ns = nsName(lab.name, node.name);
+  const lines: string[] = [];
+  const extra: Step[] = [];
+  if (p.name !== p.ifname) {
+    // The user's name (e.g. Ethernet1/1) stays visible on the kernel interface.
+    if (isBatchSafe(p.name)) lines.push(`link set dev ${p.ifname} alias ${p.name}`);
+    else extra.push({ type: "exec", argv: ["ip", "-n", ns, "link", "set", "dev", p.ifname, "alias", p.name] });
+  }
+  if (p.mtu) lines.push(`link set dev ${p.ifname} mtu ${p.mtu}`);
+  for (const t of LINK_TYPES) lines.push(...(t.portLines?.(lab, node, p.ifname) ?? []));
+  for (const a of p.addresses) lines.push(addrLine(a, p.ifname));
+  // shutdown: configured, but administratively down, as on a router.
+  if (!p.shutdown) lines.push(`link set dev ${p.ifname} up`);
+  return { lines, extra };
 }
 
 /** Kernel work inside one node's namespace, as ip-batch lines plus argv steps for odd values. */
@@ -29,16 +51,9 @@ export function interfaceSteps(lab: Lab, node: NodeModel): Step[] {
   for (const t of LINK_TYPES) lines.push(...(t.nodeLines?.(lab, node) ?? []));
   for (const p of node.ports) {
     if (p.link === undefined && !p.stub) continue;
-    if (p.name !== p.ifname) {
-      // The user's name (e.g. Ethernet1/1) stays visible on the kernel interface.
-      if (isBatchSafe(p.name)) lines.push(`link set dev ${p.ifname} alias ${p.name}`);
-      else extra.push({ type: "exec", argv: ["ip", "-n", ns, "link", "set", "dev", p.ifname, "alias", p.name] });
-    }
-    if (p.mtu) lines.push(`link set dev ${p.ifname} mtu ${p.mtu}`);
-    for (const t of LINK_TYPES) lines.push(...(t.portLines?.(lab, node, p.ifname) ?? []));
-    for (const a of p.addresses) lines.push(addrLine(a, p.ifname));
-    // shutdown: configured, but administratively down, as on a router.
-    if (!p.shutdown) lines.push(`link set dev ${p.ifname} up`);
+    const port = portSetup(lab, node, p);
+    lines.push(...port.lines);
+    extra.push(...port.extra);
   }
   // A node without a routing stack (a Linux host) gets its static routes from the kernel.
   if (!stackOf(node)) {

@@ -13,6 +13,7 @@ import { prepareConfigs } from "./prepare.js";
 import { BIRD_DAEMON, cleanup, daemonStatus, processes } from "./procs.js";
 import { bgpPeers, bgpRoutes, bgpSummary, ribRoutes } from "./query.js";
 import { waitReady } from "./ready.js";
+import { reconfigureSteps } from "./reconfigure.js";
 import { BIRD_INTENTS } from "./render.js";
 import { runningConfig } from "./save.js";
 import { startSteps } from "./start.js";
@@ -56,6 +57,7 @@ export const bird: RoutingStack = {
   },
   prepare: prepareConfigs,
   startSteps,
+  reconfigureSteps,
   waitReady,
   daemonStatus,
   processes: (handle) => processes(handle),

@@ -16,6 +16,7 @@ import { prepareConfigs } from "./prepare.js";
 import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
 import { bgpPeers, bgpRoutes, bgpSummary, isisAdjacencies, ospfNeighbors, ribRoutes } from "./query.js";
 import { waitReady } from "./ready.js";
+import { reconfigureSteps } from "./reconfigure.js";
 import { FRR_INTENTS } from "./render.js";
 import { runningConfig } from "./save.js";
 import { FRR_USER, startSteps } from "./start.js";
@@ -75,6 +76,7 @@ export const frr: RoutingStack = {
   start,
   runningConfig,
   applyConfig,
+  reconfigureSteps,
   cliArgv,
   execCommand,
 

@@ -9,6 +9,7 @@ import { isAlive } from "../../util/procs.js";
 import { removeTree } from "../../util/safe-fs.js";
 import type { DaemonStatus, OwnedProcesses } from "../stack.js";
 import { vtyshInside } from "./channel.js";
+import { vtyshPathspaceDir } from "./paths.js";
 
 async function readPid(file: string): Promise<number | undefined> {
   const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
@@ -98,6 +99,8 @@ export async function cleanup(handle: NodeHandle, owned: OwnedProcesses): Promis
   await removeCrashDirs(owned.leftovers);
   // Container nodes too: the runtime binds this directory as the container's /var/run/frr.
   await removeTree(frrDir(handle.netns));
+  // vtysh's directory for the pathspace (a node removed by reconfigure may come back).
+  await removeTree(vtyshPathspaceDir(handle.lab, handle.netns));
 }
 
 /** The crash-log directories of the node's running daemons (recorded after a start). */
