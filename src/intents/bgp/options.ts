@@ -12,6 +12,7 @@ const EBGP_ONLY = {
   "local-as": "local-as applies to eBGP sessions only",
   "as-override": "as-override applies to eBGP sessions only",
   "remove-private-as": "private AS numbers are removed on eBGP sessions only",
+  relationship: "a relationship (customer, provider, peer) is between two ASes: eBGP sessions only",
 } as const;
 
 /**
@@ -67,5 +68,6 @@ export function neighborOptions(
   set("removePrivateAs", obj["remove-private-as"]);
   set("asOverride", obj["as-override"]);
   set("weight", obj.weight);
+  set("relationship", obj.relationship);
   return o;
 }
