@@ -180,6 +180,16 @@ class CheckResolver {
           expect: r.expect ?? "present",
         };
         if (r.nexthop !== undefined) spec.nexthop = this.ip(r.nexthop, [...at, "nexthop"], what);
+        if (r["valley-free"]) {
+          if (!node.intents.bgp?.neighbors.some((n) => n.relationship !== undefined)) {
+            this.fail(
+              [...at, "valley-free"],
+              `${what}: valley-free needs the relationships of ${node.name}'s BGP neighbors (relationship: customer, provider or peer)`,
+              "key",
+            );
+          }
+          spec.valleyFree = true;
+        }
         if (r["as-path"] !== undefined) {
           const asPath = normaliseAsPath(r["as-path"]);
           if (asPath && !/^[\d{},() ]+$/.test(asPath)) {
@@ -383,6 +393,7 @@ export function describeCheck(s: CheckSpec): string {
         s.asPath !== undefined ? `AS path ${s.asPath === "" ? "(local)" : s.asPath}` : "",
         s.nexthop ? `next hop ${s.nexthop}` : "",
       ].filter(Boolean);
+      if (s.valleyFree) how.push("valley-free");
       return `${s.node} ${s.expect === "absent" ? "has no" : "has"} BGP route ${s.prefix}${how.length ? ` ${s.best ? "best " : ""}via ${how.join(", ")}` : ""}`;
     }
     case "route":
