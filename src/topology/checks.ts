@@ -393,8 +393,8 @@ export function describeCheck(s: CheckSpec): string {
         s.asPath !== undefined ? `AS path ${s.asPath === "" ? "(local)" : s.asPath}` : "",
         s.nexthop ? `next hop ${s.nexthop}` : "",
       ].filter(Boolean);
-      if (s.valleyFree) how.push("valley-free");
-      return `${s.node} ${s.expect === "absent" ? "has no" : "has"} BGP route ${s.prefix}${how.length ? ` ${s.best ? "best " : ""}via ${how.join(", ")}` : ""}`;
+      const vf = s.valleyFree ? `, ${s.best ? "best path" : "a path"} valley-free` : "";
+      return `${s.node} ${s.expect === "absent" ? "has no" : "has"} BGP route ${s.prefix}${how.length ? ` ${s.best ? "best " : ""}via ${how.join(", ")}` : ""}${vf}`;
     }
     case "route":
       return `${s.node} ${s.expect === "absent" ? "has no" : "has"} ${s.protocol ? `${s.protocol} route` : "kernel route"} ${s.prefix}${s.via ? ` via ${s.via}` : ""}${s.port ? ` dev ${s.port}` : ""}`;

@@ -3,7 +3,9 @@
 // (loads, relationships agree, checks sampled), and the valley-free judgement that its
 // checks use, on paths that are and are not valley-free.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { formatAsRel, parseAsRel } from "../../src/generate/as-rel.js";
@@ -13,6 +15,7 @@ import { toYaml } from "../../src/generate/yaml.js";
 import { relationshipsOf, valleyFree } from "../../src/intents/bgp/valley-free.js";
 import { TopologyError } from "../../src/topology/errors.js";
 import { parseTopology } from "../../src/topology/load.js";
+import { run } from "../../src/util/exec.js";
 
 const fixture = fileURLToPath(new URL("../fixtures/small.as-rel", import.meta.url));
 
@@ -201,5 +204,40 @@ checks:
         e instanceof TopologyError &&
         /^t\.yml:7:\d+: .*valley-free needs the relationships of a's BGP neighbors/.test(e.message),
     );
+  });
+});
+
+describe("wirelab generate internet (the built CLI)", () => {
+  const bin = fileURLToPath(new URL("../../bin/wirelab.js", import.meta.url));
+  const built = existsSync(fileURLToPath(new URL("../../dist", import.meta.url)));
+
+  test("-o writes the topology and the as-rel file beside it; bad flags exit 2", {
+    skip: !built && "npm run build first",
+  }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "wirelab-inet-"));
+    try {
+      const out = path.join(dir, "small.yml");
+      const r = await run(process.execPath, [
+        bin,
+        "generate",
+        "internet",
+        "--from-as-rel",
+        fixture,
+        "--stack",
+        "frr",
+        "-o",
+        out,
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Wrote .*small\.as-rel: 11 AS relationships/);
+      const rel = parseAsRel(readFileSync(path.join(dir, "small.as-rel"), "utf8"), "x");
+      assert.equal(rel.ases.length, 8);
+      assert.match(readFileSync(out, "utf8"), /relationship: customer/);
+      const bad = await run(process.execPath, [bin, "generate", "internet", "--ases", "10", "--tier1", "20"]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /--tier1 must be/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
