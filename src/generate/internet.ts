@@ -8,9 +8,12 @@
 // - stub ASes at the edge (about 80% of the ASes), customers of 1-3 transit ASes.
 // Providers always come from a higher tier: no customer-provider cycle, so Gao-Rexford
 // policies converge. Deterministic for a seed (mulberry32, no Math.random).
-// Each router: loopback 10.255.x.y/32 and its AS's prefixes (100.64.0.0/10, shared address
-// space: public-looking, never routed on the internet) on `lo`, all announced by `networks`;
-// cables addressed from the p2p pool; one eBGP neighbor per AS link, with its relationship
+// Each router: its AS's prefixes (100.64.0.0/10, shared address space: public-looking,
+// never routed on the internet) on `lo`, each by its first address, all announced by
+// `networks`. The first is the router's loopback (router-id, ping target): announced with
+// the prefix that holds it, so an AS costs every other router one route, not two (at a
+// thousand ASes the kernel's route inserts, under one lock for all namespaces, dominate).
+// Cables addressed from the p2p pool; one eBGP neighbor per AS link, with its relationship
 // (rendered as Gao-Rexford policy). Checks: sampled AS pairs, a valley-free best path to the
 // other's prefix and a ping between loopbacks.
 import type { TopologyInput } from "../topology/schema.js";
@@ -180,7 +183,6 @@ function v4(value: number): string {
 }
 
 const CGN = 100 * 2 ** 24 + 64 * 2 ** 16; // 100.64.0.0
-const LOOPBACKS = 10 * 2 ** 24 + 255 * 2 ** 16; // 10.255.0.0
 
 /** The lab: generated, or from as-rel text. Throws GenerateError for bad options or files. */
 export function generateInternet(opts: InternetOptions): InternetLab {
@@ -212,7 +214,6 @@ export function generateInternet(opts: InternetOptions): InternetLab {
   const len = prefixLength(n * per);
   const index = new Map(graph.ases.map((a, i) => [a, i]));
   const host = (asn: number) => `as${asn}`;
-  const loopback = (i: number) => v4(LOOPBACKS + i + 1);
   const prefixes = (i: number) =>
     Array.from({ length: per }, (_, j) => CGN + (i * per + j) * 2 ** (32 - len)).map((base) => ({
       net: `${v4(base)}/${len}`,
@@ -232,8 +233,8 @@ export function generateInternet(opts: InternetOptions): InternetLab {
   graph.ases.forEach((asn, i) => {
     const own = prefixes(i);
     nodes[host(asn)] = {
-      interfaces: { lo: { ip: [`${loopback(i)}/32`, ...own.map((p) => p.lo)] } },
-      bgp: { asn, networks: [`${loopback(i)}/32`, ...own.map((p) => p.net)], neighbors: neighbors.get(asn) ?? [] },
+      interfaces: { lo: { ip: own.map((p) => p.lo) } },
+      bgp: { asn, networks: own.map((p) => p.net), neighbors: neighbors.get(asn) ?? [] },
     };
   });
 
@@ -243,7 +244,8 @@ export function generateInternet(opts: InternetOptions): InternetLab {
   const topology: TopologyInput = { name, defaults, nodes, links };
   const checks = sampleChecks(graph, seed, opts.checkPairs ?? 12, (asn) => {
     const i = index.get(asn) as number;
-    return { node: host(asn), loopback: loopback(i), prefix: prefixes(i)[0]?.net as string };
+    const first = prefixes(i)[0] as { net: string; lo: string };
+    return { node: host(asn), loopback: first.lo.split("/")[0] as string, prefix: first.net };
   });
   if (checks.length) topology.checks = checks;
   return { topology, asRel: formatAsRel(graph, header), graph };

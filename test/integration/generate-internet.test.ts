@@ -97,10 +97,10 @@ function deployInternet(LAB: string, ases: number, stack: "bird" | "frr") {
   return state;
 }
 
-/** The prefix a router of AS `asn` announces (its first `networks` entry after the loopback). */
+/** The prefix a router of AS `asn` announces (its first; it holds the loopback). */
 function prefixOf(lab: Lab, asn: number): string {
   const n = lab.nodes.find((x) => x.intents.bgp?.asn === asn);
-  return n?.intents.bgp?.networks[1] as string;
+  return n?.intents.bgp?.networks[0] as string;
 }
 
 describe("generate internet --ases 200 --stack bird", { skip: skipUnlessRoot }, () => {

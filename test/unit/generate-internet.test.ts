@@ -99,7 +99,8 @@ describe("the generated topology", () => {
     assert.equal(lab.nodes.length, 60);
     assert.equal(lab.nodes[0]?.stack?.name, "bird");
     const r0 = lab.nodes[0]?.intents.bgp;
-    assert.deepEqual(r0?.networks, ["10.255.0.1/32", "100.64.0.0/24", "100.64.1.0/24"]);
+    assert.deepEqual(r0?.networks, ["100.64.0.0/24", "100.64.1.0/24"]);
+    assert.deepEqual(lab.nodes[0]?.loopback, ["100.64.0.1/24", "100.64.1.1/24"]);
     assert.ok(r0?.neighbors.every((n) => n.relationship !== undefined));
     const checks = lab.checks ?? [];
     assert.equal(checks.length, 24);
