@@ -134,7 +134,9 @@ function program(setCode: (code: number) => void): Command {
 
   const gen = p
     .command("generate")
-    .description("write a topology file for a standard shape: chain, ring or clos (eBGP, automatic addresses)");
+    .description(
+      "write a topology file for a standard shape: chain, ring, clos or internet (eBGP, automatic addresses)",
+    );
   const genOpts = (c: Command) =>
     c
       .addOption(
@@ -172,6 +174,21 @@ function program(setCode: (code: number) => void): Command {
         new Option("--spine-as <mode>", "spines share one AS, or have one each").choices(["shared", "per-spine"]),
       ),
   ).action(async (flags) => setCode(await (await import("./commands/generate.js")).generateClosCommand(flags)));
+
+  gen
+    .command("internet")
+    .description(
+      "an AS-level internet, one router per AS: tier-1 clique, multi-homed transit tiers, stubs; Gao-Rexford policies; valley-free checks",
+    )
+    .option("--ases <n>", "number of ASes (routers)")
+    .option("--tier1 <k>", "tier-1 ASes in the clique (default: 3-10, from the size)")
+    .option("--seed <s>", "seed of the generated graph (same seed, same lab)", "1")
+    .addOption(new Option("--stack <stack>", "routing stack of every router").choices(["bird", "frr"]).default("bird"))
+    .option("--prefixes-per-as <p>", "prefixes each AS announces (100.64.0.0/10)", "1")
+    .option("--from-as-rel <file>", "build from a CAIDA as-rel file (<provider>|<customer>|-1, <peer>|<peer>|0)")
+    .option("--name <lab>", "lab name (default internet<N>)")
+    .option("-o, --output <file>", "write to this file instead of stdout; the as-rel file goes beside it (.as-rel)")
+    .action(async (flags) => setCode(await (await import("./commands/generate.js")).generateInternetCommand(flags)));
 
   p.command("convert")
     .description("write the wirelab topology of a containerlab file (what does not map: warnings on stderr)")

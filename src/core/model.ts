@@ -185,6 +185,8 @@ export type CheckSpec =
       nexthop?: string;
       /** Normalised: ASNs separated by single spaces; "" for a local route. */
       asPath?: string;
+      /** The path must be valley-free by the lab's BGP relationships (intents/bgp/valley-free.ts). */
+      valleyFree?: boolean;
       best: boolean;
       expect: "present" | "absent";
     }

@@ -52,7 +52,7 @@ function checkCount(what: string, n: number, min: number): void {
 }
 
 /** Address pools sized for the number of links and routers. */
-function addressing(links: number): NonNullable<NonNullable<TopologyInput["defaults"]>["addressing"]> {
+export function addressing(links: number): NonNullable<NonNullable<TopologyInput["defaults"]>["addressing"]> {
   // One /31 per link; 10.0.0.0/16 holds 32768 of them.
   let len = 16;
   while (len > 9 && 2 ** (32 - len) < links * 2) len--;

@@ -19,5 +19,6 @@ export function toYaml(topology: TopologyInput, comment?: string): string {
   flow("defaults");
   flow("nodes");
   flow("links");
+  flow("checks");
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

@@ -73,6 +73,12 @@ const bgpRouteCheck = z
     nexthop: z.string().optional().describe("Next hop of the path"),
     "as-path": asPath.optional(),
     best: z.boolean().optional().describe("true (default): the best path must match; false: any valid path may match"),
+    "valley-free": z
+      .boolean()
+      .optional()
+      .describe(
+        "The path's AS path must be valley-free by the lab's BGP relationships: up to providers, at most one peer link, down to customers",
+      ),
     expect: z.enum(["present", "absent"]).optional().describe("present (default) or absent"),
   })
   .strict();

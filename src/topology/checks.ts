@@ -180,6 +180,16 @@ class CheckResolver {
           expect: r.expect ?? "present",
         };
         if (r.nexthop !== undefined) spec.nexthop = this.ip(r.nexthop, [...at, "nexthop"], what);
+        if (r["valley-free"]) {
+          if (!node.intents.bgp?.neighbors.some((n) => n.relationship !== undefined)) {
+            this.fail(
+              [...at, "valley-free"],
+              `${what}: valley-free needs the relationships of ${node.name}'s BGP neighbors (relationship: customer, provider or peer)`,
+              "key",
+            );
+          }
+          spec.valleyFree = true;
+        }
         if (r["as-path"] !== undefined) {
           const asPath = normaliseAsPath(r["as-path"]);
           if (asPath && !/^[\d{},() ]+$/.test(asPath)) {
@@ -383,7 +393,8 @@ export function describeCheck(s: CheckSpec): string {
         s.asPath !== undefined ? `AS path ${s.asPath === "" ? "(local)" : s.asPath}` : "",
         s.nexthop ? `next hop ${s.nexthop}` : "",
       ].filter(Boolean);
-      return `${s.node} ${s.expect === "absent" ? "has no" : "has"} BGP route ${s.prefix}${how.length ? ` ${s.best ? "best " : ""}via ${how.join(", ")}` : ""}`;
+      const vf = s.valleyFree ? `, ${s.best ? "best path" : "a path"} valley-free` : "";
+      return `${s.node} ${s.expect === "absent" ? "has no" : "has"} BGP route ${s.prefix}${how.length ? ` ${s.best ? "best " : ""}via ${how.join(", ")}` : ""}${vf}`;
     }
     case "route":
       return `${s.node} ${s.expect === "absent" ? "has no" : "has"} ${s.protocol ? `${s.protocol} route` : "kernel route"} ${s.prefix}${s.via ? ` via ${s.via}` : ""}${s.port ? ` dev ${s.port}` : ""}`;

@@ -4,6 +4,7 @@
 import { nodeExecArgv } from "../core/exec.js";
 import type { CheckSpec, Lab, NodeModel } from "../core/model.js";
 import { type BgpPath, type BgpPeer, describeAsPath } from "../intents/bgp/state.js";
+import { relationshipsOf, type ValleyFree, valleyFree } from "../intents/bgp/valley-free.js";
 import { nodeHandle } from "../runtimes/index.js";
 import type { NodeHandle } from "../runtimes/runtime.js";
 import { stackOf } from "../stacks/index.js";
@@ -147,6 +148,7 @@ async function probeBgpRoute(lab: Lab, s: Spec<"bgp-route">): Promise<Observatio
   const want = [
     s.asPath !== undefined ? `AS path ${s.asPath === "" ? "(local)" : s.asPath}` : "",
     s.nexthop ? `next hop ${s.nexthop}` : "",
+    s.valleyFree ? "a valley-free AS path" : "",
   ].filter(Boolean);
   const what = `${s.best ? "a best path" : "a valid path"} to ${s.prefix}${want.length ? ` with ${want.join(", ")}` : ""}`;
   const expected = s.expect === "present" ? what : `no ${what.replace(/^an? /, "")}`;
@@ -159,13 +161,26 @@ async function probeBgpRoute(lab: Lab, s: Spec<"bgp-route">): Promise<Observatio
   }
   const paths = (table[s.prefix] ?? []).filter((p) => p.valid);
   const candidates = s.best ? paths.filter((p) => p.bestpath) : paths;
+  // Valley-free by the relationships the lab's intent gives (computed once per probe).
+  const vf = new Map<BgpPath, ValleyFree>();
+  if (s.valleyFree) {
+    const rels = relationshipsOf(lab.nodes);
+    const asn = nodeOf(lab, s.node).intents.bgp?.asn ?? 0;
+    for (const p of paths) vf.set(p, valleyFree(asn, p.aspath, rels));
+  }
   const matches = candidates.filter(
     (p) =>
       (s.asPath === undefined || p.aspath.trim().split(/\s+/).filter(Boolean).join(" ") === s.asPath) &&
-      (s.nexthop === undefined || p.nexthops.some((n) => n.ip === s.nexthop)),
+      (s.nexthop === undefined || p.nexthops.some((n) => n.ip === s.nexthop)) &&
+      (!s.valleyFree || vf.get(p)?.ok === true),
   );
+  const judged = (p: BgpPath) => {
+    const v = vf.get(p);
+    if (!v) return "";
+    return v.ok ? ` (valley-free: ${v.walk})` : ` (not valley-free: ${v.walk}: ${v.why})`;
+  };
   const seen = paths.length
-    ? paths.map((p) => `${p.bestpath ? "best" : "also"}: ${describePath(p)}`).join("; ")
+    ? paths.map((p) => `${p.bestpath ? "best" : "also"}: ${describePath(p)}${judged(p)}`).join("; ")
     : `${s.prefix} is not in ${s.node}'s BGP table`;
   return { pass: s.expect === "present" ? matches.length > 0 : matches.length === 0, expected, seen };
 }

@@ -87,3 +87,70 @@ export async function generateClosCommand(flags: ClosFlags): Promise<number> {
   if (spineAs !== "shared") argv.push("--spine-as", spineAs);
   return emit(topology, [...argv, ...shownFlags(flags)], flags);
 }
+
+export interface InternetFlags {
+  ases?: string;
+  tier1?: string;
+  seed?: string;
+  stack?: string;
+  prefixesPerAs?: string;
+  fromAsRel?: string;
+  name?: string;
+  output?: string;
+}
+
+/** Where the as-rel file goes: beside the topology file (lab.yml → lab.as-rel). */
+export function asRelPath(output: string): string {
+  return `${output.replace(/\.ya?ml$/i, "")}.as-rel`;
+}
+
+export async function generateInternetCommand(flags: InternetFlags): Promise<number> {
+  const { generateInternet } = await import("../../generate/internet.js");
+  const stack = flags.stack ?? "bird";
+  if (stack !== "bird" && stack !== "frr") throw new UsageError(`--stack must be bird or frr, not '${stack}'`);
+  const opts: Parameters<typeof generateInternet>[0] = { stack };
+  const argv = ["internet"];
+  if (flags.ases !== undefined) {
+    opts.ases = count("--ases", flags.ases);
+    argv.push("--ases", flags.ases);
+  }
+  if (flags.tier1 !== undefined) {
+    opts.tier1 = count("--tier1", flags.tier1);
+    argv.push("--tier1", flags.tier1);
+  }
+  if (flags.seed !== undefined) {
+    opts.seed = count("--seed", flags.seed);
+    argv.push("--seed", flags.seed);
+  }
+  if (flags.prefixesPerAs !== undefined) {
+    opts.prefixesPerAs = count("--prefixes-per-as", flags.prefixesPerAs);
+    argv.push("--prefixes-per-as", flags.prefixesPerAs);
+  }
+  argv.push("--stack", stack);
+  if (flags.fromAsRel !== undefined) {
+    const { readFile } = await import("node:fs/promises");
+    let text: string;
+    try {
+      text = await readFile(flags.fromAsRel, "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read ${flags.fromAsRel}: ${(e as Error).message}`);
+    }
+    opts.asRel = { text, file: flags.fromAsRel };
+    argv.push("--from-as-rel", flags.fromAsRel);
+  }
+  if (flags.name !== undefined) {
+    opts.name = checkLabName(flags.name);
+    argv.push("--name", flags.name);
+  }
+  const lab = guard(() => generateInternet(opts));
+  const code = await emit(lab.topology, argv, flags);
+  if (flags.output) {
+    const { writeFileNoFollow } = await import("../../util/safe-fs.js");
+    const file = asRelPath(flags.output);
+    await writeFileNoFollow(file, lab.asRel, { mode: 0o644 });
+    process.stderr.write(`Wrote ${file}: ${lab.graph.links.length} AS relationships\n`);
+  } else {
+    process.stderr.write("note: the as-rel file is written beside the topology with -o FILE\n");
+  }
+  return code;
+}

@@ -17,7 +17,15 @@ export interface BgpNeighborOptions {
   removePrivateAs?: boolean;
   asOverride?: boolean;
   weight?: number;
+  /**
+   * The neighbor's role relative to this node (eBGP only): `customer` means the neighbor is
+   * this node's customer. Rendered as Gao-Rexford policy (relationships.ts of each stack).
+   */
+  relationship?: Relationship;
 }
+
+/** A neighbor's business relationship to this node: what the neighbor is to us. */
+export type Relationship = "customer" | "provider" | "peer";
 
 export interface BgpNeighborModel extends BgpNeighborOptions {
   /**

@@ -12,6 +12,7 @@ const EBGP_ONLY = {
   "local-as": "local-as applies to eBGP sessions only",
   "as-override": "as-override applies to eBGP sessions only",
   "remove-private-as": "private AS numbers are removed on eBGP sessions only",
+  relationship: "a relationship (customer, provider, peer) is between two ASes: eBGP sessions only",
 } as const;
 
 /**
@@ -42,6 +43,16 @@ export function neighborOptions(
   if (obj["local-as"] !== undefined && obj["local-as"] === asn) {
     ctx.fail([...npath, "local-as"], `local-as ${asn} of BGP neighbor ${q(label)} is this node's own AS`);
   }
+  // A relationship's route-maps/filters and a routing-policy `route-map` on one neighbor
+  // (the policy intent, on its own branch): FRR takes one route-map per neighbor and
+  // direction, so one would silently replace the other. Refused until they compose.
+  if (obj.relationship !== undefined && (obj as Record<string, unknown>)["route-map"] !== undefined) {
+    ctx.fail(
+      [...npath, "relationship"],
+      `BGP neighbor ${q(label)} has both a relationship (Gao-Rexford policy) and a route-map: give it one or the other for now`,
+      "key",
+    );
+  }
   const t = obj.timers;
   if (t && t.hold !== 0 && t.hold < 3) {
     // FRR's rule (RFC 4271: 0 or at least 3 seconds).
@@ -67,5 +78,6 @@ export function neighborOptions(
   set("removePrivateAs", obj["remove-private-as"]);
   set("asOverride", obj["as-override"]);
   set("weight", obj.weight);
+  set("relationship", obj.relationship);
   return o;
 }

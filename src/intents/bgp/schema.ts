@@ -46,6 +46,12 @@ const neighborOptions = {
   "remove-private-as": z.boolean().optional().describe("Strip private AS numbers from paths sent to this neighbor"),
   "as-override": z.boolean().optional().describe("Replace the neighbor's AS in paths sent to it with this node's"),
   weight: z.number().int().min(0).max(65535).optional().describe("Local weight of routes from this neighbor"),
+  relationship: z
+    .enum(["customer", "provider", "peer"])
+    .optional()
+    .describe(
+      "What the neighbor is to this node (eBGP): `customer` (it pays this node for transit), `provider` (this node is its customer) or `peer`; rendered as Gao-Rexford policy. The neighbor's end must say the converse (provider/customer, peer/peer)",
+    ),
 } as const;
 
 const bgpNeighbor = z.union([

@@ -40,6 +40,7 @@ const NEIGHBOR_KEYS = new Set([
   "ebgp-multihop",
   "update-source",
   "description",
+  "relationship",
 ]);
 const ROUTE_KEYS = new Set(["to", "via"]);
 

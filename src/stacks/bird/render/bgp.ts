@@ -20,6 +20,7 @@ import type { NodeModel } from "../../../core/model.js";
 import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
 import { birdOptions } from "../options.js";
 import { birdString, birdSymbol, isLinkLocal6, isV6, portOf } from "./common.js";
+import { relationshipChannelLines, renderRelationshipFilters } from "./relationships.js";
 
 /** A setting the node's model holds that BIRD cannot be given (prepare names node and file). */
 export class BirdRenderError extends Error {
@@ -145,6 +146,7 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
   const out: string[] = [];
   // Both families, whatever the neighbors: the table shows what the node would announce.
   for (const family of ["ipv4", "ipv6"] as const) out.push(...bgpTable(bgp, family));
+  out.push(...renderRelationshipFilters(bgp));
   const names = protocolNames(bgp);
   const labTimers = birdOptions(node)?.labTimers !== false;
   bgp.neighbors.forEach((nb, i) => {
@@ -167,8 +169,7 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
       `  ${family} {`,
       `    table ${t.table};`,
       `    igp table ${t.rib};`,
-      "    import all;",
-      "    export all;",
+      ...relationshipChannelLines(nb).map((l) => `    ${l}`),
       "  };",
       "}",
     );

@@ -5,6 +5,7 @@ import type { NodeModel } from "../../../core/model.js";
 import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
 import { frrOptions } from "../options.js";
 import { isV6Prefix, kernelName, oneLine } from "./common.js";
+import { relationshipFamilyLines, renderRelationships } from "./relationships.js";
 
 /**
  * Lab timers (frr.lab-timers, on unless set to false), rendered under `router bgp` of intent
@@ -77,6 +78,7 @@ function familyLines(nb: BgpNeighborModel): string[] {
   if (nb.removePrivateAs) out.push(`neighbor ${id} remove-private-AS`);
   if (nb.asOverride) out.push(`neighbor ${id} as-override`);
   if (nb.weight !== undefined) out.push(`neighbor ${id} weight ${nb.weight}`);
+  out.push(...relationshipFamilyLines(nb));
   return out.map((l) => `  ${l}`);
 }
 
@@ -127,5 +129,6 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
     for (const p of originate) out.push(`${isV6Prefix(p) ? "ipv6" : "ip"} route ${p} blackhole`);
     out.push("!");
   }
+  out.push(...renderRelationships(bgp));
   return out;
 }
