@@ -213,7 +213,18 @@ export type CheckSpec =
     }
   | { type: "isis-adjacency"; node: string; neighbor: IgpPeerRef; expect: "up" | "down" }
   | { type: "interface"; node: string; port: string; ifname: string; expect: "up" | "down" }
-  | { type: "bfd-session"; node: string; peers?: BfdPeerRef[]; expect: "up" | "down" };
+  | { type: "bfd-session"; node: string; peers?: BfdPeerRef[]; expect: "up" | "down" }
+  | {
+      type: "evpn-vni";
+      node: string;
+      vni: number;
+      /** Remote VTEPs that must be in the VNI's flood list (node name or address as label). */
+      vteps?: { label: string; address: string }[];
+      /** Exactly this many remote VTEPs. */
+      vtepCount?: number;
+      /** At least this many MACs. */
+      macs?: number;
+    };
 
 /** A BFD peer named in a check: a session to any of these addresses or over any of these ports. */
 export interface BfdPeerRef {

@@ -17,6 +17,8 @@ export interface BgpNeighborOptions {
   removePrivateAs?: boolean;
   asOverride?: boolean;
   weight?: number;
+  /** The session carries EVPN (address-family l2vpn evpn). */
+  evpn?: boolean;
 }
 
 export interface BgpNeighborModel extends BgpNeighborOptions {

@@ -67,5 +67,6 @@ export function neighborOptions(
   set("removePrivateAs", obj["remove-private-as"]);
   set("asOverride", obj["as-override"]);
   set("weight", obj.weight);
+  set("evpn", obj.evpn);
   return o;
 }

@@ -46,6 +46,10 @@ const neighborOptions = {
   "remove-private-as": z.boolean().optional().describe("Strip private AS numbers from paths sent to this neighbor"),
   "as-override": z.boolean().optional().describe("Replace the neighbor's AS in paths sent to it with this node's"),
   weight: z.number().int().min(0).max(65535).optional().describe("Local weight of routes from this neighbor"),
+  evpn: z
+    .boolean()
+    .optional()
+    .describe("The session carries EVPN routes (address-family l2vpn evpn); default: bgp.evpn"),
 } as const;
 
 const bgpNeighbor = z.union([
@@ -91,6 +95,12 @@ const bgp = z
     rr: z.boolean().optional().describe("This node is a route reflector: its iBGP neighbors are its clients"),
     "cluster-id": z.string().optional().describe("Route-reflector cluster id (an IPv4 address); default the router-id"),
     bfd: z.boolean().optional().describe("BFD on every neighbor (a neighbor's own bfd wins)"),
+    evpn: z
+      .boolean()
+      .optional()
+      .describe(
+        "EVPN on every neighbor (address-family l2vpn evpn; a neighbor's own evpn wins); with vxlan: the node advertises its VNIs",
+      ),
     neighbors: z
       .array(bgpNeighbor)
       .optional()
