@@ -109,7 +109,8 @@ export function resolveBirdOptions(args: StackArgs): BirdOptionsModel {
   const d = args.defaults?.bird ?? {};
   const o = args.node.bird ?? {};
   refuseUnrendered(args, args.intents);
-  const runsBgp = args.intents.bgp !== undefined || PROTOCOL_BGP.test(args.node.config ?? "");
+  const runsBgp =
+    args.intents.bgp !== undefined || PROTOCOL_BGP.test(typeof args.node.config === "string" ? args.node.config : "");
   const options: BirdOptionsModel = { protocols: runsBgp ? ["bgp"] : [] };
   if ((o["lab-timers"] ?? d["lab-timers"]) === false) options.labTimers = false;
   return options;
