@@ -13,7 +13,7 @@ import type { Lab } from "../../src/core/model.js";
 import { readState } from "../../src/core/state.js";
 import { nodeHandle } from "../../src/runtimes/index.js";
 import { frr } from "../../src/stacks/frr/index.js";
-import { loadTopology } from "../../src/topology/load.js";
+import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { run } from "../../src/util/exec.js";
 import { probeEvpnVni } from "../../src/verify/probe-evpn.js";
 import { verifyLab } from "../../src/verify/run.js";
@@ -124,5 +124,51 @@ describe("evpn-vxlan.yml: EVPN over VXLAN for real", { skip: skipUnlessRoot }, (
         `no ${type} of the lab in the host namespace`,
       );
     }
+  });
+});
+
+describe("EVPN over eBGP unnumbered for real", { skip: skipUnlessRoot }, () => {
+  const name = "heevpnu";
+  after(async () => {
+    const state = await readState(name);
+    if (state) await destroyLab(state);
+  });
+
+  test("the VTEPs' loopbacks travel as IPv4 over IPv6 next hops; hosts ping at once; nothing left", async () => {
+    const lab = parseTopology(
+      `name: ${name}
+nodes:
+  s1: { interfaces: { lo: { ip: 10.255.0.1/32 } }, bgp: { asn: 65000, evpn: true, advertise-loopbacks: true } }
+  l1:
+    interfaces: { lo: { ip: 10.255.0.11/32 } }
+    bgp: { asn: 65001, evpn: true, advertise-loopbacks: true }
+    vxlan: { vni: 100, bridge-ports: [eth3] }
+  l2:
+    interfaces: { lo: { ip: 10.255.0.12/32 } }
+    bgp: { asn: 65002, evpn: true, advertise-loopbacks: true }
+    vxlan: { vni: 100, bridge-ports: [eth3] }
+  h1: { kind: linux }
+  h2: { kind: linux }
+links:
+  - { endpoints: [s1:swp1, l1:swp1], bgp: { unnumbered: true } }
+  - { endpoints: [s1:swp2, l2:swp1], bgp: { unnumbered: true } }
+  - [l1:eth3, { endpoint: h1:eth0, ip: 10.10.0.1/24 }]
+  - [l2:eth3, { endpoint: h2:eth0, ip: 10.10.0.2/24 }]
+`,
+      "unnumbered.yml",
+    );
+    const result = await deployLab(lab, { timeoutMs: 60_000 });
+    const ready = result.ready.find((r) => r.protocol === "evpn");
+    assert.equal(ready?.done, true, ready?.down.join("; "));
+    const l1 = lab.nodes.find((n) => n.name === "l1");
+    assert.ok(l1);
+    const vnis = await frr.evpnVnis?.(nodeHandle(name, l1));
+    assert.deepEqual(vnis?.find((v) => v.vni === 100)?.remoteVteps, ["10.255.0.12"]);
+    const r = await inNode(name, "h1", ["ping", "-c", "1", "-W", "2", "10.10.0.2"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const state = await readState(name);
+    assert.ok(state);
+    await destroyLab(state);
+    assert.deepEqual(await waitNoLeftovers(name), []);
   });
 });

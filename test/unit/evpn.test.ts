@@ -317,3 +317,30 @@ describe("FRR's EVPN state", () => {
     assert.deepEqual(parseEvpnVnis(null), []);
   });
 });
+
+describe("EVPN over BGP unnumbered", () => {
+  test("bgp.evpn activates the interface neighbors; FRR accepts it", { skip: skipNoFrr }, async () => {
+    const l = lab(`name: t
+nodes:
+  s1: { interfaces: { lo: { ip: 10.255.0.1/32 } }, bgp: { asn: 65000, evpn: true, advertise-loopbacks: true } }
+  l1:
+    interfaces: { lo: { ip: 10.255.0.11/32 } }
+    bgp: { asn: 65001, evpn: true, advertise-loopbacks: true }
+    vxlan: { vni: 100, bridge-ports: [eth3] }
+  h1: { kind: linux }
+links:
+  - { endpoints: [s1:swp1, l1:swp1], bgp: { unnumbered: true } }
+  - [l1:eth3, { endpoint: h1:eth0, ip: 10.10.0.1/24 }]
+`);
+    const text = renderFrrConfig(node(l, "l1"));
+    assert.deepEqual(lastBlock(text, "router bgp 65001"), [
+      "router bgp 65001",
+      " !",
+      " address-family l2vpn evpn",
+      "  neighbor swp1 activate",
+      "  advertise-all-vni",
+      " exit-address-family",
+    ]);
+    assert.deepEqual(await checkFrrConfigsBatched([renderFrrConfig(node(l, "s1")), text]), [[], []]);
+  });
+});

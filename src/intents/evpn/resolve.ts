@@ -9,6 +9,7 @@ import { q } from "../../topology/errors.js";
 import { didYouMean } from "../../topology/issues.js";
 import type { NodeDraft, ResolveContext } from "../../topology/resolve/context.js";
 import type { Path } from "../../topology/source.js";
+import { bgpLinkSettings } from "../bgp/links.js";
 import { otherEnd } from "../bgp/pairs.js";
 import type { EvpnModel, EvpnVni } from "./model.js";
 import type { VniInput } from "./schema.js";
@@ -36,11 +37,17 @@ function vniEntries(node: NodeDraft): { v: VniInput; path: Path }[] {
   return Array.isArray(x) ? x.map((v, k) => ({ v, path: [...base, k] })) : [{ v: x, path: base }];
 }
 
+/** Whether the node has an unnumbered link: a BGP session without a neighbor entry. */
+function hasUnnumbered(ctx: ResolveContext, node: NodeDraft): boolean {
+  return node.ports.some((p) => p.link !== undefined && bgpLinkSettings(ctx.input, p.link).unnumbered);
+}
+
 /** Whether the node's BGP carries EVPN to at least one neighbor (node-wide or per neighbor). */
-export function bgpEvpnWritten(node: NodeDraft): boolean {
+export function bgpEvpnWritten(ctx: ResolveContext, node: NodeDraft): boolean {
   const b = node.input.bgp;
   if (!b) return false;
   const list = b.neighbors ?? [];
+  if (b.evpn === true && hasUnnumbered(ctx, node)) return true;
   return list.some((n) => (typeof n === "string" ? b.evpn === true : (n.evpn ?? b.evpn) === true));
 }
 
@@ -65,14 +72,14 @@ function subnetsAcross(ctx: ResolveContext, node: NodeDraft, port: string): stri
 export function resolveEvpn(ctx: ResolveContext, node: NodeDraft): EvpnModel | undefined {
   const entries = vniEntries(node);
   const b = node.input.bgp;
-  if (b?.evpn === true && !(b.neighbors ?? []).length) {
+  if (b?.evpn === true && !(b.neighbors ?? []).length && !hasUnnumbered(ctx, node)) {
     ctx.fail(
       [...node.path, "bgp", "evpn"],
       `node ${q(node.name)} has bgp.evpn but no BGP neighbor to carry EVPN routes to`,
     );
   }
   // A spine (EVPN sessions, no VNI of its own) carries the routes: a model without VNIs.
-  if (!entries.length) return bgpEvpnWritten(node) ? { vnis: [] } : undefined;
+  if (!entries.length) return bgpEvpnWritten(ctx, node) ? { vnis: [] } : undefined;
   const xpath: Path = [...node.path, "vxlan"];
   if (!b) {
     ctx.fail(
@@ -81,7 +88,7 @@ export function resolveEvpn(ctx: ResolveContext, node: NodeDraft): EvpnModel | u
       "key",
     );
   }
-  if (!bgpEvpnWritten(node)) {
+  if (!bgpEvpnWritten(ctx, node)) {
     ctx.fail(
       xpath,
       `node ${q(node.name)} has VXLAN VNIs but none of its BGP neighbors carries EVPN: set bgp.evpn: true (or evpn: true on a neighbor)`,
