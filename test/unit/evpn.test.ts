@@ -344,3 +344,24 @@ links:
     assert.deepEqual(await checkFrrConfigsBatched([renderFrrConfig(node(l, "s1")), text]), [[], []]);
   });
 });
+
+describe("EVPN with automatic addressing", () => {
+  test("a bridge port's link gets no pool address; the fabric's links do", () => {
+    const l = lab(`name: t
+defaults: { addressing: { p2p: 10.0.0.0/24, p2p6: "2001:db8::/56", loopback: 10.255.0.0/24 } }
+nodes:
+  s1: { bgp: { asn: 65000, evpn: true, advertise-loopbacks: true, neighbors: [l1] } }
+  l1:
+    bgp: { asn: 65001, evpn: true, advertise-loopbacks: true, neighbors: [s1] }
+    vxlan: { vni: 100, bridge-ports: [eth3] }
+  h1: { kind: linux }
+links:
+  - [s1:1, l1:1]
+  - [l1:eth3, h1:eth0]
+`);
+    const l1 = node(l, "l1");
+    assert.deepEqual(l1.ports.find((p) => p.name === "eth3")?.addresses, []);
+    assert.equal(l1.ports.find((p) => p.name === "1")?.addresses.length, 2);
+    assert.match(l1.intents.evpn?.vtep ?? "", /^10\.255\.0\./);
+  });
+});
