@@ -172,6 +172,10 @@ function program(setCode: (code: number) => void): Command {
       .option("--hosts-per-leaf <n>", "Linux hosts on each leaf, with a default route to it", "0")
       .addOption(
         new Option("--spine-as <mode>", "spines share one AS, or have one each").choices(["shared", "per-spine"]),
+      )
+      .option(
+        "--evpn",
+        "EVPN over VXLAN: hosts are layer 2, host h of every leaf in VNI 10000+h (one subnet across the fabric)",
       ),
   ).action(async (flags) => setCode(await (await import("./commands/generate.js")).generateClosCommand(flags)));
 

@@ -63,8 +63,25 @@ export interface StackModel {
   configFile?: string;
   /** Where the first line of an inline `config:` is in the topology file (error positions). */
   configPos?: SourcePos;
+  /**
+   * A per-daemon `config:` map, joined into `config` in daemon order: where each daemon's
+   * block sits in the joined text and where it was written (errors point there).
+   */
+  configParts?: ConfigPart[];
   /** The stack's options (FRR: profile, daemons, …), merged from defaults; owned by the stack. */
   options: Record<string, unknown>;
+}
+
+/** One daemon's block of a per-daemon raw config (`config: { zebra: …, bgpd: … }`). */
+export interface ConfigPart {
+  daemon: string;
+  /** Its first line in the joined text (1-based) and how many lines it has. */
+  first: number;
+  count: number;
+  /** Read from this file (absolute path) … */
+  file?: string;
+  /** … or written inline: where its first line is in the topology file (set by the loader). */
+  pos?: SourcePos;
 }
 
 /** Where a node lives (src/runtimes/<name>/) and the runtime's settings for it. */
@@ -215,7 +232,18 @@ export type CheckSpec =
     }
   | { type: "isis-adjacency"; node: string; neighbor: IgpPeerRef; expect: "up" | "down" }
   | { type: "interface"; node: string; port: string; ifname: string; expect: "up" | "down" }
-  | { type: "bfd-session"; node: string; peers?: BfdPeerRef[]; expect: "up" | "down" };
+  | { type: "bfd-session"; node: string; peers?: BfdPeerRef[]; expect: "up" | "down" }
+  | {
+      type: "evpn-vni";
+      node: string;
+      vni: number;
+      /** Remote VTEPs that must be in the VNI's flood list (node name or address as label). */
+      vteps?: { label: string; address: string }[];
+      /** Exactly this many remote VTEPs. */
+      vtepCount?: number;
+      /** At least this many MACs. */
+      macs?: number;
+    };
 
 /** A BFD peer named in a check: a session to any of these addresses or over any of these ports. */
 export interface BfdPeerRef {

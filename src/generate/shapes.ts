@@ -30,7 +30,15 @@ export interface ClosOptions extends CommonOptions {
   hostsPerLeaf?: number;
   /** Spines share one AS (RFC 7938's usual choice, default) or have one each. */
   spineAs?: "shared" | "per-spine";
+  /**
+   * EVPN over VXLAN: the hosts are layer 2, host h of every leaf in VNI 10000+h (one subnet,
+   * 172.(15+h).0.0/16, across the fabric); every BGP session carries EVPN.
+   */
+  evpn?: boolean;
 }
+
+/** Most hosts per leaf with --evpn: one /16 of 172.16.0.0/12 per VNI. */
+export const MAX_EVPN_HOSTS_PER_LEAF = 16;
 
 /** Largest generated lab: namespace and address pools stay well inside their ranges. */
 export const MAX_NODES = 10_000;
@@ -142,6 +150,14 @@ export function clos(opts: ClosOptions): TopologyInput {
   if (spines + leaves * (1 + hosts) > MAX_NODES) throw new GenerateError(`at most ${MAX_NODES} nodes`);
   if (leaves * hosts > 2 ** 19) throw new GenerateError("too many hosts for 172.16.0.0/12");
   const kind = opts.kind ?? "frr";
+  if (opts.evpn) {
+    if (!routes(kind)) throw new GenerateError("--evpn goes with routers (--kind frr)");
+    if (hosts < 1) throw new GenerateError("--evpn needs hosts to join the VNIs: --hosts-per-leaf 1 or more");
+    if (hosts > MAX_EVPN_HOSTS_PER_LEAF) {
+      throw new GenerateError(`--evpn takes at most ${MAX_EVPN_HOSTS_PER_LEAF} hosts per leaf (one /16 per VNI)`);
+    }
+    if (leaves > 65_534) throw new GenerateError("--evpn takes at most 65534 leaves (hosts of a VNI share a /16)");
+  }
   const perSpine = opts.spineAs === "per-spine";
   const base = asnBase(spines + leaves);
   const igp = opts.igp;
@@ -162,6 +178,7 @@ export function clos(opts: ClosOptions): TopologyInput {
   for (let l = 1; l <= leaves; l++) {
     for (let k = 1; k <= spines; k++) links.push([`leaf${l}:swp${k}`, `spine${k}:swp${l}`]);
   }
+  if (opts.evpn) return evpnClos(opts, nodes, links, spineNames, leafNames, igp);
   let block = 0;
   for (let l = 1; l <= leaves; l++) {
     for (let h = 1; h <= hosts; h++) {
@@ -176,6 +193,53 @@ export function clos(opts: ClosOptions): TopologyInput {
     }
   }
   return lab(opts.name ?? `clos${spines}x${leaves}`, kind, links, nodes, igp);
+}
+
+/**
+ * The layer-2 half of `clos --evpn`: every router's sessions carry EVPN (over eBGP the
+ * loopbacks, the VTEPs, travel as connected routes; over an IGP as its prefixes), leaf l's
+ * host h on port swp(spines+h) in VNI 10000+h, addressed 172.(15+h).(l>>8).(l&255)/16, no
+ * default route (the host's world is its VNI). Checks: each VNI's first leaf floods to every
+ * other leaf, and its first host pings the VNI's host on the last leaf.
+ */
+function evpnClos(
+  opts: ClosOptions,
+  nodes: Record<string, NodeIn>,
+  links: LinkIn[],
+  spineNames: string[],
+  leafNames: string[],
+  igp: CommonOptions["igp"],
+): TopologyInput {
+  const hosts = opts.hostsPerLeaf ?? 0;
+  const { spines } = opts;
+  for (const name of [...spineNames, ...leafNames]) {
+    const bgp = nodes[name]?.bgp;
+    if (bgp) bgp.evpn = true;
+  }
+  const vni = (h: number) => 10_000 + h;
+  const hostIp = (h: number, l: number) => `172.${15 + h}.${l >> 8}.${l & 255}`;
+  leafNames.forEach((leaf, i) => {
+    const node = nodes[leaf] as NodeIn;
+    node.vxlan = Array.from({ length: hosts }, (_, k) => ({
+      vni: vni(k + 1),
+      "bridge-ports": [`swp${spines + k + 1}`],
+    }));
+    for (let h = 1; h <= hosts; h++) {
+      const host = `h${i + 1}-${h}`;
+      nodes[host] = { kind: "linux" };
+      links.push([`${leaf}:swp${spines + h}`, { endpoint: `${host}:eth0`, ip: `${hostIp(h, i + 1)}/16` }]);
+    }
+  });
+  const t = lab(opts.name ?? `clos${spines}x${leafNames.length}`, "frr", links, nodes, igp);
+  const last = leafNames.length;
+  if (last > 1) {
+    t.checks = [];
+    for (let h = 1; h <= hosts; h++) {
+      t.checks.push({ "evpn-vni": { node: "leaf1", vni: vni(h) } });
+      t.checks.push({ ping: { from: `h1-${h}`, to: hostIp(h, last) } });
+    }
+  }
+  return t;
 }
 
 /** Address `offset` (0 or 1) of the `block`-th /31 in 172.16.0.0/12. */

@@ -5,6 +5,7 @@
 import type { Lab, NodeModel } from "../core/model.js";
 import type { Step } from "../core/plan.js";
 import type { BgpPath, BgpPeer, BgpSummary } from "../intents/bgp/state.js";
+import type { EvpnVniState } from "../intents/evpn/state.js";
 import type { IsisAdjacency } from "../intents/isis/state.js";
 import type { OspfNeighbor } from "../intents/ospf/state.js";
 import type { NodeHandle, PlanContext } from "../runtimes/runtime.js";
@@ -219,4 +220,6 @@ export interface RoutingStack {
   ospfNeighbors?(handle: NodeHandle, opts?: QueryOptions): Promise<OspfNeighbor[]>;
   /** IS-IS adjacencies; throws when IS-IS does not answer. */
   isisAdjacencies?(handle: NodeHandle, opts?: QueryOptions): Promise<IsisAdjacency[]>;
+  /** EVPN VNIs of a VTEP with their remote VTEPs and MAC counts; throws when it does not answer. */
+  evpnVnis?(handle: NodeHandle, opts?: QueryOptions): Promise<EvpnVniState[]>;
 }

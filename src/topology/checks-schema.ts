@@ -119,6 +119,25 @@ const isisAdjacencyCheck = z
   })
   .strict();
 
+const evpnVniCheck = z
+  .object({
+    node: z.string().describe("A VTEP (a leaf with vxlan:)"),
+    vni: z.number().int().min(1).max(16777215).describe("One of the node's VNIs"),
+    vteps: z
+      .union([z.number().int().nonnegative(), z.array(z.string())])
+      .optional()
+      .describe(
+        "Remote VTEPs the VNI floods to: how many, or which (node names or addresses); default: every other VTEP of the VNI in the lab",
+      ),
+    macs: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("At least this many MACs known in the VNI (local and remote; hosts' MACs appear once they send)"),
+  })
+  .strict();
+
 const interfaceCheck = z.union([
   endpoint.describe("node:port must be up"),
   z
@@ -141,10 +160,13 @@ export const checkSchema = z
     "isis-adjacency": isisAdjacencyCheck.optional().describe("An IS-IS adjacency of a router is Up (or down)"),
     interface: interfaceCheck.optional().describe("Interface state of node:port (up or down)"),
     "bfd-session": bfdSessionCheck.optional().describe("BFD sessions of a router are up (or down)"),
+    "evpn-vni": evpnVniCheck
+      .optional()
+      .describe("An EVPN VNI of a VTEP knows its remote VTEPs (type-3 routes), optionally a number of MACs"),
   })
   .strict()
   .describe(
-    "One check: exactly one of ping, bgp-session, bgp-route, route, interface, ospf-neighbor, isis-adjacency, bfd-session",
+    "One check: exactly one of ping, bgp-session, bgp-route, route, interface, ospf-neighbor, isis-adjacency, bfd-session, evpn-vni",
   );
 
 const faultSchema = z

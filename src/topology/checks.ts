@@ -35,6 +35,7 @@ const CHECK_TYPES = [
   "ospf-neighbor",
   "isis-adjacency",
   "bfd-session",
+  "evpn-vni",
 ] as const;
 
 /** Sets lab.checks and lab.scenarios from the file; throws TopologyError at the offending place. */
@@ -268,6 +269,8 @@ class CheckResolver {
         }
         return spec;
       }
+      case "evpn-vni":
+        return this.evpnVni(c["evpn-vni"] as NonNullable<CheckInput["evpn-vni"]>, at, what);
       case "interface": {
         const raw = c.interface as NonNullable<CheckInput["interface"]>;
         const text = typeof raw === "string" ? raw : raw.endpoint;
@@ -351,6 +354,43 @@ class CheckResolver {
     };
   }
 
+  /** An `evpn-vni` check: a VNI the node carries, its expected remote VTEPs by node or address. */
+  private evpnVni(o: NonNullable<CheckInput["evpn-vni"]>, at: Path, what: string): CheckSpec {
+    const node = this.node(o.node, [...at, "node"], what);
+    const vnis = node.intents.evpn?.vnis ?? [];
+    if (!vnis.length) this.fail([...at, "node"], `${what}: ${node.name} is not a VTEP (no vxlan: VNIs)`);
+    const v = vnis.find((x) => x.vni === o.vni);
+    if (!v) {
+      this.fail(
+        [...at, "vni"],
+        `${what}: ${node.name} has no VNI ${o.vni} (its VNIs: ${vnis.map((x) => x.vni).join(", ")})`,
+      );
+    }
+    const spec: CheckSpec = { type: "evpn-vni", node: node.name, vni: o.vni };
+    if (typeof o.vteps === "number") spec.vtepCount = o.vteps;
+    else if (Array.isArray(o.vteps)) {
+      spec.vteps = o.vteps.map((t, k) => {
+        const ip = parseIp(t);
+        if (typeof ip !== "string") return { label: ipString(ip), address: ipString(ip) };
+        const peer = nodeOrError(this.lab, t);
+        if (typeof peer === "string") {
+          this.fail([...at, "vteps", k], `${what}: ${q(t)} is neither an address nor a node of this lab (${peer})`);
+        }
+        const r = v.remotes.find((x) => x.node === peer.name);
+        if (!r) {
+          const known = v.remotes.map((x) => x.node);
+          this.fail(
+            [...at, "vteps", k],
+            `${what}: ${peer.name} carries no VNI ${o.vni}${known.length ? ` (its other VTEPs: ${known.join(", ")})` : " (no other VTEP carries it)"}`,
+          );
+        }
+        return { label: peer.name, address: r.vtep };
+      });
+    } else spec.vteps = v.remotes.map((r) => ({ label: r.node, address: r.vtep }));
+    if (o.macs !== undefined) spec.macs = o.macs;
+    return spec;
+  }
+
   scenario(name: string, s: NonNullable<TopologyInput["scenarios"]>[string]): ScenarioModel {
     const path: Path = ["scenarios", name];
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
@@ -404,6 +444,13 @@ export function describeCheck(s: CheckSpec): string {
       return `${s.node} IS-IS adjacency to ${s.neighbor.label} ${s.expect === "down" ? "down" : "Up"}`;
     case "interface":
       return `${s.node}:${s.port} ${s.expect}`;
+    case "evpn-vni": {
+      const vteps =
+        s.vtepCount !== undefined
+          ? `${s.vtepCount} remote VTEPs`
+          : `VTEPs ${s.vteps?.map((v) => v.label).join(", ") || "(none)"}`;
+      return `${s.node} VNI ${s.vni} floods to ${vteps}${s.macs !== undefined ? `, ≥${s.macs} MACs` : ""}`;
+    }
     case "bfd-session":
       return `${s.node} BFD ${s.peers ? `sessions to ${s.peers.map((p) => p.label).join(", ")}` : "sessions"} ${s.expect}`;
   }

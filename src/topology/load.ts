@@ -5,7 +5,7 @@
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
-import type { Lab } from "../core/model.js";
+import type { Lab, SourcePos } from "../core/model.js";
 import { runtimeSchema } from "../runtimes/docker/schema.js";
 import { type ImportOptions, isContainerlab, labFromContainerlab } from "./containerlab/index.js";
 import { q, TopologyError } from "./errors.js";
@@ -78,19 +78,31 @@ export function parseTopology(text: string, file: string, opts: LoadOptions = {}
  */
 function placeConfigs(lab: Lab, source: SourceMap, text: string): void {
   const fileLines = text.split("\n");
-  for (const node of lab.nodes) {
-    if (node.stack?.config === undefined || node.stack.configFile) continue;
-    const scalar = source.doc.getIn(["nodes", node.name, "config"], true);
-    if (!isScalar(scalar) || !scalar.range) continue;
+  const place = (path: (string | number)[]): SourcePos | undefined => {
+    const scalar = source.doc.getIn(path, true);
+    if (!isScalar(scalar) || !scalar.range) return undefined;
     const at = source.lines.linePos(scalar.range[0]);
     if (scalar.type === "BLOCK_LITERAL" || scalar.type === "BLOCK_FOLDED") {
       const first = fileLines[at.line] ?? "";
       const indent = first.length - first.trimStart().length;
-      node.stack.configPos = { file: lab.file ?? "", line: at.line + 1, col: indent + 1 };
-    } else {
-      const quoted = scalar.type === "QUOTE_DOUBLE" || scalar.type === "QUOTE_SINGLE";
-      node.stack.configPos = { file: lab.file ?? "", line: at.line, col: at.col + (quoted ? 1 : 0) };
+      return { file: lab.file ?? "", line: at.line + 1, col: indent + 1 };
     }
+    const quoted = scalar.type === "QUOTE_DOUBLE" || scalar.type === "QUOTE_SINGLE";
+    return { file: lab.file ?? "", line: at.line, col: at.col + (quoted ? 1 : 0) };
+  };
+  for (const node of lab.nodes) {
+    if (node.stack?.config === undefined || node.stack.configFile) continue;
+    if (node.stack.configParts) {
+      // A per-daemon map: each inline block where it was written (files carry their own name).
+      for (const part of node.stack.configParts) {
+        if (part.file !== undefined) continue;
+        const pos = place(["nodes", node.name, "config", part.daemon]);
+        if (pos) part.pos = pos;
+      }
+      continue;
+    }
+    const pos = place(["nodes", node.name, "config"]);
+    if (pos) node.stack.configPos = pos;
   }
 }
 

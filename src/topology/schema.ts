@@ -14,6 +14,7 @@ import { LAB_NAME, NODE_NAME } from "./names.js";
 export { LAB_NAME, NODE_NAME };
 
 import { bgpLinkSchema, bgpNodeSchema } from "../intents/bgp/schema.js";
+import { evpnNodeSchema } from "../intents/evpn/schema.js";
 import { isisLinkSchema, isisNodeSchema } from "../intents/isis/schema.js";
 import { ospfLinkSchema, ospfNodeSchema } from "../intents/ospf/schema.js";
 import { staticNodeSchema } from "../intents/static/schema.js";
@@ -94,6 +95,7 @@ export const nodeSchema = z
     ...bgpNodeSchema,
     ...ospfNodeSchema,
     ...isisNodeSchema,
+    ...evpnNodeSchema,
     stack: stackName
       .optional()
       .describe("Routing stack of a router: frr or bird (default from defaults.stack, else the kind's: frr)"),

@@ -12,6 +12,7 @@ import type { RoutingStack } from "../stacks/stack.js";
 import { run } from "../util/exec.js";
 import { ipJson } from "../util/ip.js";
 import { probeBfd } from "./probe-bfd.js";
+import { probeEvpnVni } from "./probe-evpn.js";
 import { probeIsisAdjacency, probeOspfNeighbor, probeRib } from "./probe-igp.js";
 
 export interface Observation {
@@ -61,6 +62,8 @@ export async function probe(lab: Lab, spec: CheckSpec): Promise<Observation> {
       return probeIsisAdjacency(lab, spec);
     case "bfd-session":
       return probeBfd(lab, spec);
+    case "evpn-vni":
+      return probeEvpnVni(lab, spec);
   }
 }
 

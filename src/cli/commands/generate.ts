@@ -16,6 +16,7 @@ export interface ClosFlags extends GenerateFlags {
   leaves?: string;
   hostsPerLeaf?: string;
   spineAs?: string;
+  evpn?: boolean;
 }
 
 function count(what: string, text: string | undefined): number {
@@ -81,10 +82,13 @@ export async function generateClosCommand(flags: ClosFlags): Promise<number> {
   if (spineAs !== "shared" && spineAs !== "per-spine") {
     throw new UsageError(`--spine-as must be shared or per-spine, not '${spineAs}'`);
   }
-  const topology = guard(() => clos({ ...common(flags), spines, leaves, hostsPerLeaf, spineAs }));
+  const topology = guard(() =>
+    clos({ ...common(flags), spines, leaves, hostsPerLeaf, spineAs, ...(flags.evpn ? { evpn: true } : {}) }),
+  );
   const argv = ["clos", "--spines", String(spines), "--leaves", String(leaves)];
   if (hostsPerLeaf) argv.push("--hosts-per-leaf", String(hostsPerLeaf));
   if (spineAs !== "shared") argv.push("--spine-as", spineAs);
+  if (flags.evpn) argv.push("--evpn");
   return emit(topology, [...argv, ...shownFlags(flags)], flags);
 }
 

@@ -22,6 +22,8 @@ export interface BgpNeighborOptions {
    * this node's customer. Rendered as Gao-Rexford policy (relationships.ts of each stack).
    */
   relationship?: Relationship;
+  /** The session carries EVPN (address-family l2vpn evpn). */
+  evpn?: boolean;
 }
 
 /** A neighbor's business relationship to this node: what the neighbor is to us. */

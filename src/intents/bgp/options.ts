@@ -79,5 +79,6 @@ export function neighborOptions(
   set("asOverride", obj["as-override"]);
   set("weight", obj.weight);
   set("relationship", obj.relationship);
+  set("evpn", obj.evpn);
   return o;
 }

@@ -20,7 +20,7 @@ function addressesOf(node: NodeModel): Set<string> {
 }
 
 /** The peer's neighbor entry for the same session as `n` of `node`, if the peer has one. */
-function otherEnd(node: NodeModel, n: BgpNeighborModel, peer: NodeModel): BgpNeighborModel | undefined {
+export function otherEnd(node: NodeModel, n: BgpNeighborModel, peer: NodeModel): BgpNeighborModel | undefined {
   const back = (peer.intents.bgp?.neighbors ?? []).filter((m) => m.node === node.name);
   if (n.unnumbered) {
     const theirPort = node.ports.find((p) => p.name === n.port)?.peer?.port;

@@ -90,6 +90,7 @@ function applyNodeWide(
 ): void {
   for (const n of neighbors) {
     if (b.rr && n.remoteAs === b.asn && n.routeReflectorClient === undefined) n.routeReflectorClient = true;
+    if (n.evpn === undefined && b.evpn) n.evpn = true;
     if (n.bfd === undefined) {
       const link = n.port === undefined ? undefined : node.portsByName.get(n.port)?.link;
       if (link !== undefined && bgpLinkSettings(ctx.input, link).bfd) n.bfd = true;

@@ -52,6 +52,10 @@ const neighborOptions = {
     .describe(
       "What the neighbor is to this node (eBGP): `customer` (it pays this node for transit), `provider` (this node is its customer) or `peer`; rendered as Gao-Rexford policy. The neighbor's end must say the converse (provider/customer, peer/peer)",
     ),
+  evpn: z
+    .boolean()
+    .optional()
+    .describe("The session carries EVPN routes (address-family l2vpn evpn); default: bgp.evpn"),
 } as const;
 
 const bgpNeighbor = z.union([
@@ -97,6 +101,12 @@ const bgp = z
     rr: z.boolean().optional().describe("This node is a route reflector: its iBGP neighbors are its clients"),
     "cluster-id": z.string().optional().describe("Route-reflector cluster id (an IPv4 address); default the router-id"),
     bfd: z.boolean().optional().describe("BFD on every neighbor (a neighbor's own bfd wins)"),
+    evpn: z
+      .boolean()
+      .optional()
+      .describe(
+        "EVPN on every neighbor (address-family l2vpn evpn; a neighbor's own evpn wins); with vxlan: the node advertises its VNIs",
+      ),
     neighbors: z
       .array(bgpNeighbor)
       .optional()

@@ -7,6 +7,7 @@ import { familyOf, ipString, parseIp } from "../../topology/address.js";
 import { q } from "../../topology/errors.js";
 import type { NodeDraft, PortDraft, ResolveContext } from "../../topology/resolve/context.js";
 import type { Path } from "../../topology/source.js";
+import { isVniPort } from "../evpn/resolve.js";
 import {
   claim,
   type Family,
@@ -130,6 +131,7 @@ export function resolveIsis(ctx: ResolveContext, node: NodeDraft): IsisModel | u
     const l = linkIsis(ctx, port);
     if (l.value === false) continue;
     if (!port.addrs.length) {
+      if (isVniPort(node, port.name)) continue;
       notes.push(`${node.name}:${port.name} has no address: not in IS-IS`);
       continue;
     }

@@ -8,6 +8,7 @@ import { q } from "../../topology/errors.js";
 import { didYouMean } from "../../topology/issues.js";
 import type { NodeDraft, PortDraft, ResolveContext } from "../../topology/resolve/context.js";
 import type { Path } from "../../topology/source.js";
+import { isVniPort } from "../evpn/resolve.js";
 import {
   claim,
   type Family,
@@ -152,6 +153,7 @@ export function resolveOspf(ctx: ResolveContext, node: NodeDraft): OspfModel | u
     const l = linkOspf(ctx, port);
     if (l.value === false) continue;
     if (!port.addrs.length) {
+      if (isVniPort(node, port.name)) continue;
       notes.push(`${node.name}:${port.name} has no address: not in OSPF`);
       continue;
     }

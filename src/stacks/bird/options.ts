@@ -48,7 +48,22 @@ function isLinkLocal6(address: string): boolean {
   return isIP(address) === 6 && /^fe[89ab]/i.test(address);
 }
 
+/** Why BIRD nodes cannot carry EVPN (refused at `vxlan` or `evpn`, whatever BIRD's options). */
+const BIRD_NO_EVPN =
+  "BIRD 2.0.12 has no EVPN (no l2vpn evpn address family, no VNI handling); run this node on FRR (stack: frr)";
+
 function refuseUnrendered(args: StackArgs, intents: IntentModels): void {
+  if (args.node.vxlan !== undefined) {
+    args.fail([...args.path, "vxlan"], `node ${q(args.name)} runs BIRD: ${BIRD_NO_EVPN}`);
+  }
+  if (args.node.bgp?.evpn !== undefined) {
+    args.fail([...args.path, "bgp", "evpn"], `node ${q(args.name)} runs BIRD: ${BIRD_NO_EVPN}`);
+  }
+  (args.node.bgp?.neighbors ?? []).forEach((nb, k) => {
+    if (typeof nb === "object" && nb.evpn !== undefined) {
+      args.fail([...args.path, "bgp", "neighbors", k, "evpn"], `node ${q(args.name)} runs BIRD: ${BIRD_NO_EVPN}`);
+    }
+  });
   const unknown = (obj: unknown, known: Set<string>) =>
     obj && typeof obj === "object" ? Object.keys(obj).find((k) => !known.has(k)) : undefined;
   const bgp = args.node.bgp;
@@ -95,7 +110,8 @@ export function resolveBirdOptions(args: StackArgs): BirdOptionsModel {
   const d = args.defaults?.bird ?? {};
   const o = args.node.bird ?? {};
   refuseUnrendered(args, args.intents);
-  const runsBgp = args.intents.bgp !== undefined || PROTOCOL_BGP.test(args.node.config ?? "");
+  const runsBgp =
+    args.intents.bgp !== undefined || PROTOCOL_BGP.test(typeof args.node.config === "string" ? args.node.config : "");
   const options: BirdOptionsModel = { protocols: runsBgp ? ["bgp"] : [] };
   if ((o["lab-timers"] ?? d["lab-timers"]) === false) options.labTimers = false;
   return options;

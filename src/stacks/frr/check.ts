@@ -142,6 +142,16 @@ export function formatConfigError(node: NodeModel | string, err: FrrConfigError,
   const what = err.text ? `${err.message}: ${err.text}` : err.message;
   const stack = typeof node === "string" ? undefined : node.stack;
   // A line the user wrote: point at it where it was written, as every input error does.
+  const part =
+    cfg === undefined ? undefined : stack?.configParts?.find((p) => cfg >= p.first && cfg < p.first + p.count);
+  if (cfg !== undefined && part) {
+    // A per-daemon block: its own file, or its place in the topology file.
+    const k = cfg - part.first;
+    if (part.file) return `${part.file}:${k + 1}:1: ${name}: ${what} (${part.daemon} config line ${k + 1})`;
+    if (part.pos && file) {
+      return `${file}:${part.pos.line + k}:${part.pos.col}: ${name}: ${what} (${part.daemon} config line ${k + 1})`;
+    }
+  }
   if (cfg !== undefined && stack?.configFile)
     return `${stack.configFile}:${cfg}:1: ${name}: ${what} (frr.conf line ${err.line})`;
   if (cfg !== undefined && stack?.configPos && file) {

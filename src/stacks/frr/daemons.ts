@@ -34,5 +34,7 @@ export function protocolsFor(node: NodeModel): string[] {
   if (d.includes("ospfd") || d.includes("ospf6d")) out.push("ospf");
   if (d.includes("isisd")) out.push("isis");
   if (d.includes("bfdd")) out.push("bfd");
+  // VTEPs wait for their VNIs' remote VTEPs (EVPN type-3 routes in zebra).
+  if (d.includes("bgpd") && (node.intents.evpn?.vnis.length ?? 0) > 0) out.push("evpn");
   return out;
 }

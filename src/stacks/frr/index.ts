@@ -11,6 +11,7 @@ import { applyConfig } from "./apply.js";
 import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { daemonsFor, protocolsFor } from "./daemons.js";
+import { evpnVnis } from "./evpn.js";
 import { start, stop } from "./node.js";
 import { prepareConfigs } from "./prepare.js";
 import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
@@ -109,4 +110,5 @@ export const frr: RoutingStack = {
   ospfNeighbors,
   isisAdjacencies,
   bfdPeers,
+  evpnVnis,
 };

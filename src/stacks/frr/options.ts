@@ -144,7 +144,8 @@ export function resolveFrrOptions(args: StackArgs): FrrOptionsModel {
       );
     }
   } else {
-    daemons = defaultDaemons(intents, args.node.config ?? "");
+    // A per-daemon map is joined text by now (topology/resolve/config.ts).
+    daemons = defaultDaemons(intents, typeof args.node.config === "string" ? args.node.config : "");
   }
   const options: FrrOptionsModel = {
     profile: o.profile ?? d.profile ?? "datacenter",

@@ -3,6 +3,7 @@
 // in), and the prefix counts and zebra's installed routes did not move between two polls
 // (later updates that ride behind the first ones). Host-FS nodes are asked on the daemons'
 // vty sockets (polling is nearly free); container nodes through the image's own vtysh.
+
 import pLimit from "p-limit";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { pollUntilReady } from "../poll.js";
@@ -10,6 +11,7 @@ import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { waitForBfd } from "./bfd.js";
 import { vtyshInside } from "./channel.js";
 import { daemonsFor } from "./daemons.js";
+import { waitForEvpn } from "./evpn.js";
 import { type BgpNeighbor, bgpNeighbors, initialSyncDone, parseBgpNeighbors } from "./neighbors.js";
 import { waitForIgp } from "./ready-igp.js";
 import { vtyJson } from "./vty.js";
@@ -109,5 +111,6 @@ export function waitReady(protocol: string, handles: NodeHandle[], opts: ReadyOp
   if (protocol === "bgp") return waitForBgp(handles, opts);
   if (protocol === "ospf" || protocol === "isis") return waitForIgp(protocol, handles, opts);
   if (protocol === "bfd") return waitForBfd(handles, opts);
+  if (protocol === "evpn") return waitForEvpn(handles, opts);
   return Promise.reject(new Error(`frr: no readiness check for protocol '${protocol}'`));
 }

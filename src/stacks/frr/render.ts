@@ -21,6 +21,7 @@ import { daemonsFor, neededDaemons } from "./daemons.js";
 import { frrOptions } from "./options.js";
 import { renderBgp } from "./render/bgp.js";
 import { isComment, oneLine, renamedPort, splitLines } from "./render/common.js";
+import { renderEvpn } from "./render/evpn.js";
 import { renderIsis } from "./render/isis.js";
 import { renderOspf } from "./render/ospf.js";
 import { renderStatic } from "./render/static.js";
@@ -50,6 +51,7 @@ const RENDERERS: readonly IntentRenderer[] = [
   { intent: "bgp", render: renderBgp },
   { intent: "ospf", render: renderOspf },
   { intent: "isis", render: renderIsis },
+  { intent: "evpn", render: renderEvpn },
 ];
 
 /** The intent modules FRR renders (RoutingStack.intents). */

@@ -35,13 +35,27 @@ const frrOptions = z
 
 export type FrrOptionsInput = z.infer<typeof frrOptions>;
 
+/** One daemon's part of a per-daemon config: inline text or a file beside the topology. */
+const daemonConfig = z.union([
+  z.string().describe("The daemon's configuration lines (vtysh syntax)"),
+  z.object({ file: z.string().describe("A file relative to the topology file's directory (and inside it)") }).strict(),
+]);
+
 /** Node-level keys of the FRR stack (a const object, so the inferred node type stays exact). */
 export const frrNodeSchema = {
   config: z
-    .string()
+    .union([
+      z.string(),
+      // Keys are checked by the loader (resolve/config.ts), which names the valid daemons.
+      z
+        .record(z.string(), daemonConfig)
+        .describe(
+          "FRR only: one config per daemon, as FRR's own test suites split them, e.g. { zebra: …, bgpd: { file: r1/bgpd.conf } }",
+        ),
+    ])
     .optional()
     .describe(
-      "Raw configuration in the node's stack's syntax: FRR's vtysh lines (e.g. the seed's configs), or a bird.conf",
+      "Raw configuration in the node's stack's syntax: FRR's vtysh lines (e.g. the seed's configs), or a bird.conf; FRR also takes a map of daemon name to text or { file }",
     ),
   frr: frrOptions.optional(),
 } as const;

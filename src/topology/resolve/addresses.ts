@@ -2,6 +2,7 @@
 // (allocated by addressing.ts), then the rules written and automatic addresses must meet on
 // each link and bridge segment, and who owns each address (BGP neighbors by address).
 import { bgpLinkSettings } from "../../intents/bgp/links.js";
+import { isVniPort } from "../../intents/evpn/resolve.js";
 import { type Cidr, contains, isLinkLocal, parseInterfaceAddress, sameSubnet } from "../address.js";
 import { q } from "../errors.js";
 import { allocateAddresses, PoolError } from "./addressing.js";
@@ -18,7 +19,15 @@ export function autoAddress(ctx: ResolveContext): void {
   const settings = ctx.input.defaults?.addressing;
   if (!settings) return;
   const fam = (addrs: Addr[], f: 4 | 6) => addrs.some((a) => a.cidr.family === f);
-  const p2p = ctx.links.filter((l) => !ctx.isBridge(l.ports[0].node) && !ctx.isBridge(l.ports[1].node));
+  // A VNI's bridge port is layer 2 (resolve refuses an address on it): its link gets none;
+  // the host across it carries its VNI's subnet as written.
+  const l2 = (p: PortDraft) => {
+    const n = ctx.nodes.get(p.node);
+    return n !== undefined && isVniPort(n, p.name);
+  };
+  const p2p = ctx.links.filter(
+    (l) => !ctx.isBridge(l.ports[0].node) && !ctx.isBridge(l.ports[1].node) && !l2(l.ports[0]) && !l2(l.ports[1]),
+  );
   const links = p2p.map((l) => {
     const [a, b] = l.ports;
     const free = (f: 4 | 6) => !fam(a.addrs, f) && !fam(b.addrs, f) && l.subnet?.family !== f;

@@ -3,7 +3,7 @@
 // address owners, and helpers that intent modules (src/intents/*/resolve.ts) use too.
 // Kept apart from index.ts so intent and stack modules import these types without importing
 // the orchestration (which imports them).
-import type { IntentModels } from "../../core/model.js";
+import type { ConfigPart, IntentModels } from "../../core/model.js";
 import type { Kind } from "../../kinds/index.js";
 import { type Cidr, compareIp, type IP, ipString } from "../address.js";
 import { TopologyError } from "../errors.js";
@@ -55,6 +55,8 @@ export interface NodeDraft {
   subnetPaths: Path[];
   /** Where the stack's raw config came from when read from `startup-config:` (absolute). */
   configFile?: string;
+  /** A per-daemon `config:` map: where each daemon's block sits in the joined text (resolve/config.ts). */
+  configParts?: ConfigPart[];
 }
 
 export interface EndDraft {
@@ -142,6 +144,14 @@ export function createContext(input: TopologyInput, src: SourceInfo): ResolveCon
     },
   };
   return ctx;
+}
+
+/**
+ * The node's raw config text. After readNode a per-daemon map or a startup-config file has
+ * become text in the draft's input, so a map here is only the input as written.
+ */
+export function configText(node: NodeIn): string | undefined {
+  return typeof node.config === "string" ? node.config : undefined;
 }
 
 /** Every address of the node: loopback, then ports. */

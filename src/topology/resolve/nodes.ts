@@ -2,8 +2,6 @@
 // bridge subnets; and, once the network is resolved, each node's model with its intents
 // (src/intents/) and its routing stack's options (src/stacks/<name>/options.ts).
 
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, resolve as resolvePath, sep } from "node:path";
 import type { IntentModels, NodeModel, PortModel, StackModel } from "../../core/model.js";
 import { INTENTS, type IntentModule, type IntentName } from "../../intents/index.js";
 import { ALL_KINDS, type Kind, kindOf } from "../../kinds/index.js";
@@ -14,7 +12,16 @@ import { q } from "../errors.js";
 import { didYouMean } from "../issues.js";
 import { NODE_NAME } from "../schema.js";
 import { orderedKeys, type Path, type PosPart } from "../source.js";
-import type { Addr, NodeDraft, NodeIn, PortDraft, ResolveContext, StackLoader } from "./context.js";
+import { perDaemonConfig, readConfigFile } from "./config.js";
+import {
+  type Addr,
+  configText,
+  type NodeDraft,
+  type NodeIn,
+  type PortDraft,
+  type ResolveContext,
+  type StackLoader,
+} from "./context.js";
 import { kernelIfname } from "./ifname.js";
 
 /** Each routing stack's part in loading, by the stack name kinds give (src/kinds/). */
@@ -77,16 +84,20 @@ export function readNode(ctx: ResolveContext, name: string): void {
       `unknown kind ${q(kindText)} for node ${q(name)}${didYouMean(kindText, ALL_KINDS)} (known kinds: ${ALL_KINDS.join(", ")})`,
     );
   }
-  refuseMisplaced(ctx, name, kind, stackNameOf(ctx, name, kind, raw, path), raw, path);
+  const stackName = stackNameOf(ctx, name, kind, raw, path);
+  refuseMisplaced(ctx, name, kind, stackName, raw, path);
   if (kind.role === "bridge" && raw.forwarding === true) {
     ctx.fail([...path, "forwarding"], `bridge ${q(name)} switches frames and cannot forward IP; remove 'forwarding'`);
   }
   const startup = startupConfig(ctx, name, kind, raw, path);
+  const split = perDaemonConfig(ctx, name, stackName, raw, path);
+  const text = startup?.text ?? split?.text;
   const node: NodeDraft = {
     name,
     kind,
-    // A startup-config file is the node's raw config from then on, as if written inline.
-    input: startup ? { ...raw, config: startup.text } : raw,
+    // A startup-config file or a per-daemon map is the node's raw config text from then on,
+    // as if written inline.
+    input: text !== undefined ? { ...raw, config: text } : raw,
     path,
     ports: [],
     portsByName: new Map(),
@@ -95,6 +106,7 @@ export function readNode(ctx: ResolveContext, name: string): void {
     subnetPaths: [],
   };
   if (startup) node.configFile = startup.file;
+  if (split) node.configParts = split.parts;
   ctx.nodes.set(name, node);
 
   if (raw.subnet !== undefined) {
@@ -261,8 +273,9 @@ export function nodeModel(ctx: ResolveContext, node: NodeDraft): NodeModel {
       }),
     };
     // `config` is the stack's raw text in its own syntax, whichever the stack.
-    if (raw.config !== undefined) stack.config = raw.config;
+    if (typeof raw.config === "string") stack.config = raw.config;
     if (node.configFile) stack.configFile = node.configFile;
+    if (node.configParts) stack.configParts = node.configParts;
     model.stack = stack;
   }
   return model;
@@ -282,7 +295,7 @@ function resolveIntent<K extends IntentName>(
 /** An intent and a raw-config section of the stack for the same thing would configure it twice. */
 function refuseBoth(ctx: ResolveContext, node: NodeDraft, m: IntentModule, loader: StackLoader | undefined): void {
   const section = loader?.sections?.[m.name];
-  const config = node.input.config;
+  const config = configText(node.input);
   if (!section || config === undefined || !section.pattern.test(config)) return;
   const set: Readonly<Record<string, unknown>> = node.input;
   const key = Object.keys(m.nodeSchema).find((k) => set[k] !== undefined);
@@ -294,9 +307,6 @@ function refuseBoth(ctx: ResolveContext, node: NodeDraft, m: IntentModule, loade
     );
   }
 }
-
-/** Largest startup-config read: a router's config, not a dump. */
-const MAX_STARTUP_CONFIG = 1 << 20;
 
 /**
  * `startup-config: PATH`: the file's text, read at load time. wirelab reads it as root and
@@ -321,31 +331,7 @@ function startupConfig(
     );
   }
   if (raw.config !== undefined) ctx.fail(at, `node ${q(name)} has both config and startup-config; use one`, "key");
-  const base = realpathOr(dirname(resolvePath(ctx.src.file)));
-  const file = resolvePath(base, written);
-  let real: string;
-  try {
-    real = realpathSync(file);
-  } catch {
-    return ctx.fail(at, `startup-config ${q(written)} of node ${q(name)}: no such file (${file})`);
-  }
-  if (real !== base && !real.startsWith(`${base}${sep}`)) {
-    ctx.fail(at, `startup-config ${q(written)} of node ${q(name)} is outside the topology file's directory (${base})`);
-  }
-  const st = statSync(real);
-  if (!st.isFile()) ctx.fail(at, `startup-config ${q(written)} of node ${q(name)} is not a regular file`);
-  if (st.size > MAX_STARTUP_CONFIG) {
-    ctx.fail(at, `startup-config ${q(written)} of node ${q(name)} is larger than ${MAX_STARTUP_CONFIG} bytes`);
-  }
-  return { text: readFileSync(real, "utf8"), file: real };
-}
-
-function realpathOr(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
+  return readConfigFile(ctx, written, at, "startup-config", name);
 }
 
 /** `bandwidth:` in kbit/s: a bare number is kbit/s (FRR's unit), or 100mbit, 10gbit, 512kbit. */
