@@ -4,8 +4,9 @@ import { bgpIntent } from "./bgp/index.js";
 import type { AnyIntentModule } from "./intent.js";
 import { isisIntent } from "./isis/index.js";
 import { ospfIntent } from "./ospf/index.js";
+import { policyIntent } from "./policy/index.js";
 import { staticIntent } from "./static/index.js";
 
 export type { AnyIntentModule, IntentModule, IntentName } from "./intent.js";
 
-export const INTENTS: readonly AnyIntentModule[] = [staticIntent, bgpIntent, ospfIntent, isisIntent];
+export const INTENTS: readonly AnyIntentModule[] = [staticIntent, bgpIntent, policyIntent, ospfIntent, isisIntent];

@@ -16,6 +16,7 @@ export { LAB_NAME, NODE_NAME };
 import { bgpLinkSchema, bgpNodeSchema } from "../intents/bgp/schema.js";
 import { isisLinkSchema, isisNodeSchema } from "../intents/isis/schema.js";
 import { ospfLinkSchema, ospfNodeSchema } from "../intents/ospf/schema.js";
+import { policyDefaultsSchema, policyNodeSchema } from "../intents/policy/schema.js";
 import { staticNodeSchema } from "../intents/static/schema.js";
 import {
   cmdSchema,
@@ -92,6 +93,7 @@ export const nodeSchema = z
       ),
     forwarding: z.boolean().optional().describe("IP forwarding; on for frr nodes, off for linux hosts unless set"),
     ...bgpNodeSchema,
+    ...policyNodeSchema,
     ...ospfNodeSchema,
     ...isisNodeSchema,
     stack: stackName
@@ -156,6 +158,7 @@ export const topologySchema = z
         ...frrDefaultsSchema,
         ...birdDefaultsSchema,
         addressing: addressingSchema.optional(),
+        ...policyDefaultsSchema,
         runtime: runtimeSchema.optional(),
         image: imageSchema.optional().describe("Docker image of container nodes that set none (nor their kind)"),
       })

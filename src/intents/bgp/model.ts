@@ -17,6 +17,9 @@ export interface BgpNeighborOptions {
   removePrivateAs?: boolean;
   asOverride?: boolean;
   weight?: number;
+  /** Route maps (policy intent) for routes received and sent. */
+  routeMapIn?: string;
+  routeMapOut?: string;
 }
 
 export interface BgpNeighborModel extends BgpNeighborOptions {
@@ -51,6 +54,8 @@ export interface BgpModel {
   routerId: string;
   networks: string[];
   redistribute: string[];
+  /** Route map per redistributed source, when given (`{ source, route-map }`). */
+  redistributeMaps?: Record<string, string>;
   neighbors: BgpNeighborModel[];
   /** Prefixes announced with a discard route behind them (`bgp.originate`). */
   originate?: string[];

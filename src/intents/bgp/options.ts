@@ -67,5 +67,7 @@ export function neighborOptions(
   set("removePrivateAs", obj["remove-private-as"]);
   set("asOverride", obj["as-override"]);
   set("weight", obj.weight);
+  set("routeMapIn", obj["route-map"]?.in);
+  set("routeMapOut", obj["route-map"]?.out);
   return o;
 }

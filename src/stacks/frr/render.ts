@@ -23,6 +23,7 @@ import { renderBgp } from "./render/bgp.js";
 import { isComment, oneLine, renamedPort, splitLines } from "./render/common.js";
 import { renderIsis } from "./render/isis.js";
 import { renderOspf } from "./render/ospf.js";
+import { renderPolicy } from "./render/policy.js";
 import { renderStatic } from "./render/static.js";
 
 export interface RenderOptions {
@@ -47,6 +48,8 @@ interface Line {
  */
 const RENDERERS: readonly IntentRenderer[] = [
   { intent: "static", render: renderStatic },
+  // Before `router bgp`, which references its lists and route maps by name.
+  { intent: "policy", render: renderPolicy },
   { intent: "bgp", render: renderBgp },
   { intent: "ospf", render: renderOspf },
   { intent: "isis", render: renderIsis },
