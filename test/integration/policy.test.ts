@@ -4,13 +4,17 @@
 // list, a prefix list dropping a route, redistribution through a route map); then the
 // example's own checks run with verifyLab, and destroy leaves nothing behind.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
+import { findNode } from "../../src/core/model.js";
 import { readState } from "../../src/core/state.js";
+import { nodeHandle } from "../../src/runtimes/index.js";
 import { bgpRoutes } from "../../src/stacks/frr/state.js";
-import { loadTopology } from "../../src/topology/load.js";
+import { stackOf } from "../../src/stacks/index.js";
+import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { verifyLab } from "../../src/verify/run.js";
 import { EXAMPLES, skipUnlessRoot, waitNoLeftovers } from "./helpers.js";
 
@@ -63,6 +67,45 @@ describe("policy.yml: route maps, prefix, AS-path and community lists (FRR)", { 
     // Redistribution through a route map: r4's loopback, none of its link subnets.
     assert.ok(best("10.255.0.4/32"));
     assert.equal(routes["10.0.24.0/31"], undefined);
+    assert.equal(routes["10.0.34.0/31"], undefined);
+  });
+
+  test("its checks pass", () => verifies(LAB));
+
+  test("destroy leaves nothing behind", async () => {
+    await destroy(LAB);
+    assert.deepEqual(await waitNoLeftovers(LAB), []);
+  });
+});
+
+describe("policy.yml with r1 on BIRD: the same policies as BIRD filters", { skip: skipUnlessRoot }, () => {
+  const LAB = "hppol2";
+  after(() => destroy(LAB));
+
+  test("deploy returns with r1 (BIRD) choosing the same best paths", async (t) => {
+    const file = path.join(EXAMPLES, "policy.yml");
+    const text = (await readFile(file, "utf8")).replace("\n  r1:\n", "\n  r1:\n    stack: bird\n");
+    const lab = { ...parseTopology(text, file), name: LAB };
+    const r1 = findNode(lab, "r1");
+    assert.ok(r1);
+    assert.equal(r1.stack?.name, "bird");
+    const result = await deployLab(lab, { timeoutMs: 60_000 });
+    for (const r of result.ready) {
+      assert.equal(r.done, true, `${r.protocol} converged: ${r.summary}`);
+      t.diagnostic(`${r.summary} (${(r.ms / 1000).toFixed(2)} s)`);
+    }
+    const stack = stackOf(r1);
+    assert.ok(stack?.bgpRoutes);
+    const routes = await stack.bgpRoutes(nodeHandle(LAB, r1), "ipv4");
+    const best = (prefix: string) => routes[prefix]?.find((p) => p.bestpath);
+    assert.equal(best("10.4.1.0/24")?.aspath, "65003 65004");
+    assert.equal(best("10.4.2.0/24")?.aspath, "65002 65004");
+    assert.equal(best("10.4.3.0/24")?.aspath, "65003 65004 65004 65004");
+    assert.deepEqual(
+      (routes["10.2.0.0/24"] ?? []).map((p) => p.aspath),
+      ["65003 65004 65002"],
+    );
+    assert.equal(routes["10.4.9.0/24"], undefined);
     assert.equal(routes["10.0.34.0/31"], undefined);
   });
 
