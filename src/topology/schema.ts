@@ -120,7 +120,11 @@ const endpoint = z.union([
   z
     .object({
       endpoint: endpointString,
-      ip: addressList.optional().describe("Address(es) of this end of the link"),
+      ip: addressList
+        .optional()
+        .describe(
+          "Address(es) of this end of the link, or `unnumbered`: borrow the node's loopback IPv4 /32 (OSPF and IS-IS point-to-point)",
+        ),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of this end"),
       mac: z.string().optional().describe("MAC address of this end (default: derived from lab, node and port)"),
     })
@@ -134,6 +138,10 @@ export const linkSchema = z.union([
       endpoints: z.array(endpoint),
       subnet: z.string().optional().describe("The link's subnet; endpoint addresses must lie inside"),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of both ends"),
+      ip: z
+        .literal("unnumbered")
+        .optional()
+        .describe("IPv4 unnumbered: both ends borrow their node's loopback /32 (OSPF and IS-IS point-to-point)"),
       impairment: impairmentSchema.optional(),
       ...ospfLinkSchema,
       ...isisLinkSchema,
