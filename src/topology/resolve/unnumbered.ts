@@ -41,17 +41,21 @@ export function resolveUnnumbered(ctx: ResolveContext): void {
       if (lo) port.unnumbered = lo.path;
     }
   }
+  // Hosts first: their refusal says more than their peer's (no IGP on both ends).
+  for (const node of ctx.nodes.values()) {
+    const port = node.ports.find((p) => p.unnumbered);
+    if (port?.unnumbered && node.kind.role !== "router") {
+      ctx.fail(
+        port.unnumbered,
+        `${node.name}:${port.name} is unnumbered, but ${node.name} is a ${node.kind.name} node: only routers (OSPF, IS-IS) can borrow a loopback address`,
+      );
+    }
+  }
   for (const node of ctx.nodes.values()) {
     for (const port of node.ports) {
       const at = port.unnumbered;
       if (!at) continue;
       const where = `${node.name}:${port.name}`;
-      if (node.kind.role !== "router") {
-        ctx.fail(
-          at,
-          `${where} is unnumbered, but ${node.name} is a ${node.kind.name} node: only routers (OSPF, IS-IS) can borrow a loopback address`,
-        );
-      }
       const peerNode = port.peer ? ctx.nodes.get(port.peer.node) : undefined;
       const peer = peerNode?.portsByName.get(port.peer?.port ?? "");
       if (!peerNode || !peer || peerNode.kind.role === "bridge") {
