@@ -125,3 +125,44 @@ describe("raw-config IS-IS: deploy returns with every router's prefixes in the o
     assert.deepEqual(await waitNoLeftovers(lab.name), []);
   });
 });
+
+describe("raw-config OSPF next to the intent: each waits for the other's prefixes", { skip: skipUnlessRoot }, () => {
+  const name = "hpospf1";
+  after(() => destroy(name));
+
+  test("deploy returns with r1 (intent) routing r2's loopback and r2 (raw) routing r1's", async () => {
+    const lab = parseTopology(
+      `name: ${name}
+nodes:
+  r1: { interfaces: { lo: { ip: 10.255.4.1/32 } }, ospf: { area: 0 } }
+  r2:
+    interfaces: { lo: { ip: 10.255.4.2/32 } }
+    config: |
+      interface 1
+       ip ospf area 0.0.0.0
+       ip ospf network point-to-point
+       ip ospf hello-interval 1
+       ip ospf dead-interval 4
+      interface lo
+       ip ospf area 0.0.0.0
+      router ospf
+       ospf router-id 10.255.4.2
+links:
+  - endpoints: [{ endpoint: r1:1, ip: 10.4.0.1/30 }, { endpoint: r2:1, ip: 10.4.0.2/30 }]
+    ospf: { network-type: point-to-point }
+`,
+      "raw-ospf.yml",
+    );
+    const result = await deployLab(lab, { timeoutMs: 60_000 });
+    const ospf = result.ready.find((r) => r.protocol === "ospf");
+    assert.equal(ospf?.done, true, ospf?.down.join("; "));
+    const [r1, r2] = lab.nodes;
+    assert.ok(r1 && r2);
+    const rib1 = await ribRoutes(nodeHandle(name, r1), "ipv4");
+    const rib2 = await ribRoutes(nodeHandle(name, r2), "ipv4");
+    assert.equal(rib1["10.255.4.2/32"]?.[0]?.protocol, "ospf", "r1 has the raw router's loopback");
+    assert.equal(rib2["10.255.4.1/32"]?.[0]?.protocol, "ospf", "r2 has the intent router's loopback");
+    await destroy(name);
+    assert.deepEqual(await waitNoLeftovers(name), []);
+  });
+});
