@@ -11,6 +11,7 @@ import { after, describe, test } from "node:test";
 import { deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
 import type { Lab } from "../../src/core/model.js";
+import { startNode, stopNode } from "../../src/core/nodes.js";
 import { readState } from "../../src/core/state.js";
 import { nodeHandle } from "../../src/runtimes/index.js";
 import { ask } from "../../src/stacks/frr/igp.js";
@@ -114,6 +115,22 @@ describe("raw-config IS-IS: deploy returns with every router's prefixes in the o
     const ms = await deployAndLook(lab, t);
     // FRR's 30 s generation interval would hold the routes for about 30 s (measured: 31 s).
     assert.ok(ms < 20_000, `IS-IS converged after ${ms} ms`);
+    // A restarted router (node stop, node start) gets its LSP timers first again.
+    const state = await readState(lab.name);
+    assert.ok(state);
+    await stopNode(state, "r1");
+    const t0 = Date.now();
+    await startNode(state, "r1");
+    const r3 = lab.nodes.find((n) => n.name === "r3");
+    assert.ok(r3);
+    let back = false;
+    while (!back && Date.now() - t0 < 25_000) {
+      const rib = await ribRoutes(nodeHandle(lab.name, r3), "ipv4").catch(() => ({}) as Record<string, never>);
+      back = (rib as Record<string, { protocol: string }[]>)["10.255.3.1/32"]?.[0]?.protocol === "isis";
+      if (!back) await new Promise((r) => setTimeout(r, 200));
+    }
+    t.diagnostic(`r1 restarted: its loopback back on r3 after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    assert.ok(back, "r1's loopback is back on r3 within 25 s of r1's restart");
     await destroy(lab.name);
     assert.deepEqual(await waitNoLeftovers(lab.name), []);
   });
