@@ -42,6 +42,8 @@ export interface PortModel {
   bandwidthKbps?: number;
   /** Send IPv6 router advertisements on this port (`ipv6: { ra: true }`). */
   ra?: boolean;
+  /** IPv4 unnumbered: its IPv4 address is its node's loopback /32 (OSPF/IS-IS point-to-point). */
+  unnumbered?: boolean;
 }
 
 /**

@@ -5,8 +5,16 @@ import { evpnIntent } from "./evpn/index.js";
 import type { AnyIntentModule } from "./intent.js";
 import { isisIntent } from "./isis/index.js";
 import { ospfIntent } from "./ospf/index.js";
+import { policyIntent } from "./policy/index.js";
 import { staticIntent } from "./static/index.js";
 
 export type { AnyIntentModule, IntentModule, IntentName } from "./intent.js";
 
-export const INTENTS: readonly AnyIntentModule[] = [staticIntent, bgpIntent, ospfIntent, isisIntent, evpnIntent];
+export const INTENTS: readonly AnyIntentModule[] = [
+  staticIntent,
+  bgpIntent,
+  policyIntent,
+  ospfIntent,
+  isisIntent,
+  evpnIntent,
+];

@@ -17,6 +17,7 @@ import { bgpLinkSchema, bgpNodeSchema } from "../intents/bgp/schema.js";
 import { evpnNodeSchema } from "../intents/evpn/schema.js";
 import { isisLinkSchema, isisNodeSchema } from "../intents/isis/schema.js";
 import { ospfLinkSchema, ospfNodeSchema } from "../intents/ospf/schema.js";
+import { policyDefaultsSchema, policyNodeSchema } from "../intents/policy/schema.js";
 import { staticNodeSchema } from "../intents/static/schema.js";
 import {
   cmdSchema,
@@ -93,6 +94,7 @@ export const nodeSchema = z
       ),
     forwarding: z.boolean().optional().describe("IP forwarding; on for frr nodes, off for linux hosts unless set"),
     ...bgpNodeSchema,
+    ...policyNodeSchema,
     ...ospfNodeSchema,
     ...isisNodeSchema,
     ...evpnNodeSchema,
@@ -120,7 +122,11 @@ const endpoint = z.union([
   z
     .object({
       endpoint: endpointString,
-      ip: addressList.optional().describe("Address(es) of this end of the link"),
+      ip: addressList
+        .optional()
+        .describe(
+          "Address(es) of this end of the link, or `unnumbered`: borrow the node's loopback IPv4 /32 (OSPF and IS-IS point-to-point)",
+        ),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of this end"),
       mac: z.string().optional().describe("MAC address of this end (default: derived from lab, node and port)"),
     })
@@ -134,6 +140,10 @@ export const linkSchema = z.union([
       endpoints: z.array(endpoint),
       subnet: z.string().optional().describe("The link's subnet; endpoint addresses must lie inside"),
       mtu: z.number().int().min(68).max(65535).optional().describe("MTU of both ends"),
+      ip: z
+        .literal("unnumbered")
+        .optional()
+        .describe("IPv4 unnumbered: both ends borrow their node's loopback /32 (OSPF and IS-IS point-to-point)"),
       impairment: impairmentSchema.optional(),
       ...ospfLinkSchema,
       ...isisLinkSchema,
@@ -158,6 +168,7 @@ export const topologySchema = z
         ...frrDefaultsSchema,
         ...birdDefaultsSchema,
         addressing: addressingSchema.optional(),
+        ...policyDefaultsSchema,
         runtime: runtimeSchema.optional(),
         image: imageSchema.optional().describe("Docker image of container nodes that set none (nor their kind)"),
       })

@@ -113,9 +113,9 @@ describe("start steps reproduce the routing phase of the golden dry runs", () =>
 });
 
 describe("the FRR stack", () => {
-  test("is registered, renders bgp, static, ospf, isis and evpn, and records the loader's daemons", () => {
+  test("is registered, renders bgp, static, policy, ospf, isis and evpn, and records the loader's daemons", () => {
     assert.equal(STACKS.frr, frr);
-    assert.deepEqual([...frr.intents].sort(), ["bgp", "evpn", "isis", "ospf", "static"]);
+    assert.deepEqual([...frr.intents].sort(), ["bgp", "evpn", "isis", "ospf", "policy", "static"]);
     const lab = parseTopology(
       `name: t
 nodes:

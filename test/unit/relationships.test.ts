@@ -84,6 +84,17 @@ links: [[{ endpoint: a:e1, ip: 10.0.0.0/31 }, { endpoint: b:e1, ip: 10.0.0.1/31 
   });
 });
 
+describe("relationship and route maps on one neighbor", () => {
+  test("are refused at the relationship (FRR takes one route-map per neighbor and direction)", () => {
+    const text = lab("frr")
+      .replace("defaults: {", "defaults: { policy: { route-maps: { ANY: [{ action: permit }] } },")
+      .replace("{ node: cust, relationship: customer }", "{ node: cust, relationship: customer, route-map: { in: ANY } }");
+    const m = refusal(text);
+    assert.match(m, /^t\.yml:\d+:\d+: /);
+    assert.match(m, /has both a relationship \(Gao-Rexford policy\) and a route-map/);
+  });
+});
+
 describe("Gao-Rexford in FRR", () => {
   test("tags and local preference on import, valley-free export, accepted by vtysh -C", async () => {
     const l = parseTopology(lab("frr"), "t.yml");

@@ -24,6 +24,9 @@ export interface BgpNeighborOptions {
   relationship?: Relationship;
   /** The session carries EVPN (address-family l2vpn evpn). */
   evpn?: boolean;
+  /** Route maps (policy intent) for routes received and sent. */
+  routeMapIn?: string;
+  routeMapOut?: string;
 }
 
 /** A neighbor's business relationship to this node: what the neighbor is to us. */
@@ -61,6 +64,8 @@ export interface BgpModel {
   routerId: string;
   networks: string[];
   redistribute: string[];
+  /** Route map per redistributed source, when given (`{ source, route-map }`). */
+  redistributeMaps?: Record<string, string>;
   neighbors: BgpNeighborModel[];
   /** Prefixes announced with a discard route behind them (`bgp.originate`). */
   originate?: string[];

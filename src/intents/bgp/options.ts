@@ -43,10 +43,10 @@ export function neighborOptions(
   if (obj["local-as"] !== undefined && obj["local-as"] === asn) {
     ctx.fail([...npath, "local-as"], `local-as ${asn} of BGP neighbor ${q(label)} is this node's own AS`);
   }
-  // A relationship's route-maps/filters and a routing-policy `route-map` on one neighbor
-  // (the policy intent, on its own branch): FRR takes one route-map per neighbor and
-  // direction, so one would silently replace the other. Refused until they compose.
-  if (obj.relationship !== undefined && (obj as Record<string, unknown>)["route-map"] !== undefined) {
+  // A relationship's route-maps/filters and a routing-policy `route-map` on one neighbor:
+  // FRR takes one route-map per neighbor and direction, so one would silently replace the
+  // other. Refused until they compose.
+  if (obj.relationship !== undefined && obj["route-map"] !== undefined) {
     ctx.fail(
       [...npath, "relationship"],
       `BGP neighbor ${q(label)} has both a relationship (Gao-Rexford policy) and a route-map: give it one or the other for now`,
@@ -80,5 +80,7 @@ export function neighborOptions(
   set("weight", obj.weight);
   set("relationship", obj.relationship);
   set("evpn", obj.evpn);
+  set("routeMapIn", obj["route-map"]?.in);
+  set("routeMapOut", obj["route-map"]?.out);
   return o;
 }

@@ -65,7 +65,18 @@ export function resolveBgp(ctx: ResolveContext, node: NodeDraft): BgpModel | und
     neighbors.push(interfaceNeighbor({ ctx, node, obj: {} }, port, peer, at));
   }
   applyNodeWide(ctx, node, b, neighbors);
-  const model: BgpModel = { asn: b.asn, routerId, networks, redistribute: [...(b.redistribute ?? [])], neighbors };
+  const redistribute: string[] = [];
+  const maps: Record<string, string> = {};
+  (b.redistribute ?? []).forEach((r, k) => {
+    const source = typeof r === "string" ? r : r.source;
+    if (redistribute.includes(source)) {
+      ctx.fail([...bpath, "redistribute", k], `node ${q(node.name)} redistributes ${source} twice`);
+    }
+    redistribute.push(source);
+    if (typeof r !== "string") maps[source] = r["route-map"];
+  });
+  const model: BgpModel = { asn: b.asn, routerId, networks, redistribute, neighbors };
+  if (Object.keys(maps).length) model.redistributeMaps = maps;
   if (b.originate?.length)
     model.originate = prefixes(ctx, node, b.originate, [...bpath, "originate"], "originated prefix");
   if (b["cluster-id"] !== undefined) {

@@ -4,6 +4,7 @@
 // src/topology/schema.ts; resolve.ts gives it meaning. The link keys (`bgp: { unnumbered }`,
 // `bfd`) are spread into the long-form link by the same file.
 import { z } from "zod";
+import { routeMapRefSchema } from "../policy/schema.js";
 
 const asn = z.number().int().min(1).max(4294967295);
 /** Port names are strings; a bare number (`port: 1`) is taken as that port name. */
@@ -56,7 +57,12 @@ const neighborOptions = {
     .boolean()
     .optional()
     .describe("The session carries EVPN routes (address-family l2vpn evpn); default: bgp.evpn"),
+  "route-map": routeMapRefSchema
+    .optional()
+    .describe("Route maps (policy.route-maps) for routes received (in) and sent (out), in every family"),
 } as const;
+
+const redistSource = z.enum(["connected", "static", "ospf"]);
 
 const bgpNeighbor = z.union([
   z.string().describe("A peer node: wirelab derives its address and AS (iBGP: over loopbacks)"),
@@ -95,9 +101,19 @@ const bgp = z
       .optional()
       .describe("Prefixes to announce with a discard route behind them (`ip route P blackhole`), e.g. an aggregate"),
     redistribute: z
-      .array(z.enum(["connected", "static", "ospf"]))
+      .array(
+        z.union([
+          redistSource,
+          z
+            .object({
+              source: redistSource,
+              "route-map": z.string().describe("Route map (policy.route-maps) the redistributed routes go through"),
+            })
+            .strict(),
+        ]),
+      )
       .optional()
-      .describe("Route sources to redistribute into BGP"),
+      .describe("Route sources to redistribute into BGP: a source, or { source, route-map }"),
     rr: z.boolean().optional().describe("This node is a route reflector: its iBGP neighbors are its clients"),
     "cluster-id": z.string().optional().describe("Route-reflector cluster id (an IPv4 address); default the router-id"),
     bfd: z.boolean().optional().describe("BFD on every neighbor (a neighbor's own bfd wins)"),

@@ -191,6 +191,8 @@ export function resolveIsis(ctx: ResolveContext, node: NodeDraft): IsisModel | u
     if (settings.metric !== undefined) iface.metric = settings.metric;
     if (settings["circuit-type"] !== undefined) iface.circuitType = settings["circuit-type"];
     if (settings["network-type"] !== undefined) iface.networkType = settings["network-type"];
+    // Unnumbered (the loopback /32 on the port): point-to-point (no DIS on a /32).
+    if (port.unnumbered) iface.networkType = "point-to-point";
     interfaces.push(iface);
   }
   return {

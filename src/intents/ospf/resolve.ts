@@ -213,6 +213,8 @@ export function resolveOspf(ctx: ResolveContext, node: NodeDraft): OspfModel | u
     iface.prefixes = prefixesOf(port.addrs.filter((x) => iface.families.includes(x.cidr.family as Family)));
     if (settings.cost !== undefined) iface.cost = settings.cost;
     if (settings["network-type"] !== undefined) iface.networkType = settings["network-type"];
+    // Unnumbered (the loopback /32 on the port): point-to-point, the only way FRR runs it.
+    if (port.unnumbered) iface.networkType = "point-to-point";
     interfaces.push(iface);
   }
   const model: OspfModel = {

@@ -41,6 +41,7 @@ const NEIGHBOR_KEYS = new Set([
   "update-source",
   "description",
   "relationship",
+  "route-map",
 ]);
 const ROUTE_KEYS = new Set(["to", "via"]);
 
@@ -94,6 +95,7 @@ function refuseUnrendered(args: StackArgs, intents: IntentModels): void {
       );
     }
   });
+  refuseFrrOnlyPolicy(args, intents);
   (args.node.routes ?? []).forEach((r, k) => {
     const rkey = unknown(r, ROUTE_KEYS);
     if (rkey !== undefined) {
@@ -103,6 +105,35 @@ function refuseUnrendered(args: StackArgs, intents: IntentModels): void {
       );
     }
   });
+}
+
+/**
+ * Policy fields BIRD has no equivalent of, at their place (the router's policy or
+ * defaults.policy): a route map's `set.weight` (FRR's own attribute) and an AS-path regex
+ * (BIRD matches paths with masks: origin, first and contains are rendered as masks).
+ */
+function refuseFrrOnlyPolicy(args: StackArgs, intents: IntentModels): void {
+  const policy = intents.policy;
+  if (!policy) return;
+  const base = (scope: string): Path => (scope === "node" ? [...args.path, "policy"] : ["defaults", "policy"]);
+  for (const [name, rm] of Object.entries(policy.routeMaps)) {
+    const e = rm.entries.find((x) => x.set.weight !== undefined);
+    if (e) {
+      args.fail(
+        [...base(rm.scope), "route-maps", name, e.index, "set", "weight"],
+        `node ${q(args.name)} runs BIRD, which has no route weight (route map ${q(name)}); use local-preference`,
+      );
+    }
+  }
+  for (const [name, al] of Object.entries(policy.asPathLists)) {
+    const e = al.entries.find((x) => x.match.kind === "regex");
+    if (e) {
+      args.fail(
+        [...base(al.scope), "as-path-lists", name, e.index, "regex"],
+        `node ${q(args.name)} runs BIRD, which matches AS paths with masks, not regexes (AS-path list ${q(name)}); use origin, first or contains`,
+      );
+    }
+  }
 }
 
 /** A node's BIRD options: its own `bird:` over `defaults.bird` over wirelab's defaults. */

@@ -14,6 +14,7 @@ import type { NodeModel } from "../../core/model.js";
 import { type IntentRenderer, type LineOrigin, type RenderedConfig, renderIntents } from "../render.js";
 import { BirdRenderError, renderBgp } from "./render/bgp.js";
 import { lowestIpv4, splitLines } from "./render/common.js";
+import { renderPolicy } from "./render/policy.js";
 import { renderStatic } from "./render/static.js";
 
 export { BirdRenderError };
@@ -28,6 +29,8 @@ export type { LineOrigin, RenderedConfig };
 /** One renderer per intent BIRD supports (a file each under render/), in the order written. */
 const RENDERERS: readonly IntentRenderer[] = [
   { intent: "static", render: renderStatic },
+  // Functions before the filters of `protocol bgp` that call them.
+  { intent: "policy", render: renderPolicy },
   { intent: "bgp", render: renderBgp },
 ];
 

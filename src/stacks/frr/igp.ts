@@ -186,3 +186,24 @@ export async function isisState(
   const adjacencies = parseIsisNeighbors(await ask(handle, "isisd", "show isis neighbor", timeoutMs));
   return { ifaces, adjacencies };
 }
+
+/**
+ * The addresses zebra sees on each interface (`show interface json`, FRR 8.4: ifname →
+ * { ipAddresses: [{ address: "10.0.0.1/30" }] }): also those a raw config sets itself.
+ */
+export function parseInterfaceAddresses(json: unknown): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [ifname, v] of Object.entries(obj(json))) {
+    const list = obj(v).ipAddresses;
+    out.set(
+      ifname,
+      (Array.isArray(list) ? list : []).map((a) => str(obj(a).address)).filter((a): a is string => !!a),
+    );
+  }
+  return out;
+}
+
+/** The node's interface addresses as zebra has them; throws when zebra does not answer. */
+export async function interfaceAddresses(handle: NodeHandle, timeoutMs?: number): Promise<Map<string, string[]>> {
+  return parseInterfaceAddresses(await askJson(handle, "zebra", "show interface json", timeoutMs));
+}

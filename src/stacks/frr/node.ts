@@ -2,11 +2,15 @@
 // namespace, addresses and cables stay, as a crashed control plane on a powered switch),
 // start them again with the same frr.conf, the way deploy started them. Which node, whether
 // it exists and its namespace is there: core/nodes.ts, before it calls these.
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { runOk } from "../../util/exec.js";
 import { terminate } from "../../util/procs.js";
+import { writeFileNoFollow } from "../../util/safe-fs.js";
 import { StackError, type StopOptions } from "../stack.js";
-import { confPath } from "./paths.js";
+import { isisPreConfig } from "./isis-pre.js";
+import { confPath, daemonConfPath } from "./paths.js";
 import { daemonPid } from "./procs.js";
 import { daemonArgv, vtyshApplyArgv } from "./start.js";
 import { waitForDaemons } from "./state.js";
@@ -52,7 +56,19 @@ export async function start(handle: NodeHandle, daemons: string[]): Promise<stri
   }
   const notUp = await waitForDaemons(handle.netns, daemons, { timeoutMs: 15_000 });
   if (notUp.length) throw new StackError(`node ${handle.node.name}: ${notUp.join(", ")} did not come up`);
-  const [cmd, ...args] = vtyshApplyArgv(handle, confPath(handle.lab, handle.node.name));
+  const conf = confPath(handle.lab, handle.node.name);
+  if (missing.includes("isisd")) {
+    // A restarted isisd gets the whole file as one transaction too: its LSP timers first.
+    const fh = await open(conf, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const pre = isisPreConfig(await fh.readFile("utf8").finally(() => fh.close()));
+    if (pre !== undefined) {
+      const file = daemonConfPath(handle.lab, handle.node.name, "isis-timers");
+      await writeFileNoFollow(file, pre, { mode: 0o600, uid: 0 });
+      const [pcmd, ...pargs] = vtyshApplyArgv(handle, file);
+      await runOk(pcmd as string, pargs, { timeoutMs: 30_000 });
+    }
+  }
+  const [cmd, ...args] = vtyshApplyArgv(handle, conf);
   await runOk(cmd as string, args, { timeoutMs: 30_000 });
   return missing;
 }

@@ -12,10 +12,11 @@
 import pLimit from "p-limit";
 import type { NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
+import { ipString, isLinkLocal, networkOf, parseInterfaceAddress } from "../../topology/address.js";
 import { pollUntilReady } from "../poll.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { daemonsFor } from "./daemons.js";
-import { isisState, ospfState } from "./igp.js";
+import { interfaceAddresses, isisState, ospfState } from "./igp.js";
 import { ribRoutes } from "./query.js";
 
 type Igp = "ospf" | "isis";
@@ -131,13 +132,33 @@ function portName(node: NodeModel, ifname: string): string {
   return node.ports.find((p) => p.ifname === ifname)?.name ?? ifname;
 }
 
-/** Prefixes each intent router must have in its RIB, by router name (see the header). */
-export function wantedPrefixes(igp: Igp, nodes: readonly NodeModel[]): Map<string, { prefix: string; from: string }[]> {
-  type Info = { node: NodeModel; prefixes: string[]; peers: string[]; families: Set<4 | 6>; l1Area?: string };
+/** What a router carries into the IGP and who it is adjacent to, for wantedPrefixes. */
+export interface CarriedInfo {
+  prefixes: string[];
+  peers: string[];
+  families: Set<4 | 6>;
+}
+
+/**
+ * Prefixes each router must have in its RIB, by router name (see the header): every prefix
+ * the other routers of its domain carry. Intent routers from their model; routers whose IGP
+ * is raw config from `raw` (read back from their daemon, see rawCarried). Domains are the
+ * routers joined by adjacencies either side expects.
+ */
+export function wantedPrefixes(
+  igp: Igp,
+  nodes: readonly NodeModel[],
+  raw: ReadonlyMap<string, CarriedInfo> = new Map(),
+): Map<string, { prefix: string; from: string }[]> {
+  type Info = CarriedInfo & { node: NodeModel; l1Area?: string };
   const info = new Map<string, Info>();
   for (const n of nodes) {
     const m = igp === "ospf" ? n.intents.ospf : n.intents.isis;
-    if (!m) continue;
+    if (!m) {
+      const r = raw.get(n.name);
+      if (r) info.set(n.name, { node: n, ...r });
+      continue;
+    }
     const ifs = m.interfaces;
     const l1Area = igp === "isis" && n.intents.isis?.type === "level-1" ? n.intents.isis.area : undefined;
     info.set(n.name, {
@@ -148,15 +169,27 @@ export function wantedPrefixes(igp: Igp, nodes: readonly NodeModel[]): Map<strin
       l1Area,
     });
   }
-  // Domains: routers joined by adjacencies the intent expects.
+  // Adjacency both ways: an intent router does not list a raw-config peer, the peer lists it.
+  const links = new Map<string, Set<string>>();
+  const join = (a: string, b: string) => {
+    if (!links.has(a)) links.set(a, new Set());
+    links.get(a)?.add(b);
+  };
+  for (const [name, r] of info) {
+    for (const p of r.peers) {
+      if (!info.has(p)) continue;
+      join(name, p);
+      join(p, name);
+    }
+  }
   const domain = new Map<string, string>();
   for (const start of info.keys()) {
     if (domain.has(start)) continue;
     const stack = [start];
     domain.set(start, start);
     while (stack.length) {
-      for (const p of info.get(stack.pop() as string)?.peers ?? []) {
-        if (info.has(p) && !domain.has(p)) {
+      for (const p of links.get(stack.pop() as string) ?? []) {
+        if (!domain.has(p)) {
           domain.set(p, start);
           stack.push(p);
         }
@@ -171,12 +204,77 @@ export function wantedPrefixes(igp: Igp, nodes: readonly NodeModel[]): Map<strin
       // A level-1 router learns its own area's prefixes (and a default from the area's exit).
       if (r.l1Area !== undefined && s.node.intents.isis?.area !== r.l1Area) continue;
       for (const prefix of s.prefixes) {
-        if (r.families.has(prefix.includes(":") ? 6 : 4)) want.push({ prefix, from: other });
+        if (r.families.has(prefix.includes(":") ? 6 : 4) && !want.some((w) => w.prefix === prefix)) {
+          want.push({ prefix, from: other });
+        }
       }
     }
     out.set(name, want);
   }
   return out;
+}
+
+/**
+ * IS-IS families per interface of raw config text (`ip router isis` / `ipv6 router isis`
+ * under `interface NAME`); isisd's JSON does not say which families a circuit carries.
+ */
+export function rawIsisFamilies(config: string): Map<string, Set<4 | 6>> {
+  const out = new Map<string, Set<4 | 6>>();
+  let current: string | undefined;
+  for (const line of config.split(/\r?\n/)) {
+    const iface = /^\s*interface\s+(\S+)/.exec(line);
+    if (iface) {
+      current = iface[1];
+      continue;
+    }
+    if (/^\S/.test(line) && !/^\s*!/.test(line)) current = undefined;
+    const m = /^\s*(ip|ipv6)\s+router\s+isis\b/.exec(line);
+    if (m && current !== undefined) {
+      const set = out.get(current) ?? new Set<4 | 6>();
+      set.add(m[1] === "ipv6" ? 6 : 4);
+      out.set(current, set);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a raw-config router carries into the IGP: the subnets (and loopback addresses) of
+ * the interfaces its daemon runs, in the families it runs there, from the node's addresses
+ * (set by wirelab); its peers are the routers adjacent to it by cable (wantedFromState).
+ */
+export function rawCarried(
+  igp: Igp,
+  poll: Poll,
+  polls: Map<string, Poll>,
+  seen?: ReadonlyMap<string, string[]>,
+): CarriedInfo {
+  const node = poll.handle.node;
+  const isisFamilies = igp === "isis" ? rawIsisFamilies(node.stack?.config ?? "") : undefined;
+  const prefixes: string[] = [];
+  const families = new Set<4 | 6>();
+  for (const i of poll.ifaces) {
+    const port = node.ports.find((p) => p.ifname === i.ifname);
+    const lo = i.loopback || i.ifname === "lo";
+    // zebra's view when it answered (a raw config may set addresses itself), else the model's.
+    const addrs = seen?.get(i.ifname) ?? (lo ? node.loopback : (port?.addresses ?? []));
+    let fams: Set<4 | 6>;
+    if (igp === "ospf") fams = new Set([i.chan === "OSPFv3" ? 6 : 4]);
+    else {
+      const named = isisFamilies?.get(i.ifname) ?? (port ? isisFamilies?.get(port.name) : undefined);
+      fams = named ?? new Set();
+    }
+    for (const f of fams) families.add(f);
+    for (const a of addrs) {
+      const c = parseInterfaceAddress(a);
+      if (typeof c === "string" || !fams.has(c.family) || (c.family === 6 && isLinkLocal(c.ip))) continue;
+      // The kernel's own loopback addresses (zebra lists them on lo) are never advertised.
+      if (c.ip.range() === "loopback") continue;
+      const p = `${ipString(networkOf(c))}/${c.len}`;
+      if (!prefixes.includes(p)) prefixes.push(p);
+    }
+  }
+  return { prefixes, peers: wantedFromState(poll, polls).map((w) => w.label), families };
 }
 
 async function ribOf(h: NodeHandle): Promise<Set<string> | null> {
@@ -195,7 +293,7 @@ async function ribOf(h: NodeHandle): Promise<Set<string> | null> {
 export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
   const daemons = igp === "ospf" ? ["ospfd", "ospf6d"] : ["isisd"];
   const routers = handles.filter((h) => daemonsFor(h.node).some((d) => daemons.includes(d)));
-  const prefixes = wantedPrefixes(
+  const intentPrefixes = wantedPrefixes(
     igp,
     routers.map((h) => h.node),
   );
@@ -233,6 +331,24 @@ export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts:
     let routesDone = 0;
     const adjacent = polls.size === routers.length && down.length === 0;
     if (adjacent) {
+      // Raw-config routers: what they carry is known once their daemons answer.
+      const raw = new Map<string, CarriedInfo>();
+      const rawPolls = [...polls.values()].filter(
+        (p) => !(igp === "ospf" ? p.handle.node.intents.ospf : p.handle.node.intents.isis),
+      );
+      const seen = await Promise.all(
+        rawPolls.map((p) => limit(() => interfaceAddresses(p.handle, 5000).catch(() => undefined))),
+      );
+      rawPolls.forEach((p, k) => {
+        raw.set(p.handle.node.name, rawCarried(igp, p, polls, seen[k]));
+      });
+      const prefixes = raw.size
+        ? wantedPrefixes(
+            igp,
+            routers.map((h) => h.node),
+            raw,
+          )
+        : intentPrefixes;
       const ribs = await Promise.all(routers.map((h) => limit(() => ribOf(h))));
       routers.forEach((h, k) => {
         const rib = ribs[k];

@@ -1,6 +1,6 @@
 // Renders a node's complete frr.conf from the lab model: a header, port descriptions, the
 // node's intent (one renderer per intent module, under render/) and then its raw `config:`
-// text, as the user wrote it apart from two documented lab-friendly changes (see
+// text, as the user wrote it apart from three documented lab-friendly changes (see
 // prepareRawConfig).
 //
 // Layout choices, checked against FRR 8.4:
@@ -22,8 +22,9 @@ import { frrOptions } from "./options.js";
 import { renderBgp } from "./render/bgp.js";
 import { isComment, oneLine, renamedPort, splitLines } from "./render/common.js";
 import { renderEvpn } from "./render/evpn.js";
-import { renderIsis } from "./render/isis.js";
+import { ISIS_LAB_TIMERS, renderIsis } from "./render/isis.js";
 import { renderOspf } from "./render/ospf.js";
+import { renderPolicy } from "./render/policy.js";
 import { renderStatic } from "./render/static.js";
 
 export interface RenderOptions {
@@ -48,6 +49,8 @@ interface Line {
  */
 const RENDERERS: readonly IntentRenderer[] = [
   { intent: "static", render: renderStatic },
+  // Before `router bgp`, which references its lists and route maps by name.
+  { intent: "policy", render: renderPolicy },
   { intent: "bgp", render: renderBgp },
   { intent: "ospf", render: renderOspf },
   { intent: "isis", render: renderIsis },
@@ -58,6 +61,7 @@ const RENDERERS: readonly IntentRenderer[] = [
 export const FRR_INTENTS: readonly string[] = RENDERERS.map((r) => r.intent);
 
 const ROUTER_BGP = /^(\s*)router\s+bgp(\s|$)/;
+const ROUTER_ISIS = /^(\s*)router\s+isis(\s|$)/;
 const INTERFACE = /^(\s*interface\s+)(\S+)(.*)$/;
 
 export interface PreparedRaw {
@@ -67,11 +71,13 @@ export interface PreparedRaw {
 }
 
 /**
- * The node's raw config with wirelab's two lab-friendly changes:
+ * The node's raw config with wirelab's three lab-friendly changes:
  * (a) ` no bgp ebgp-requires-policy` is inserted right after each `router bgp …` line (any
  *     indentation, also `router bgp N vrf X`), unless the text already mentions
  *     `ebgp-requires-policy` or frr.ebgp-requires-policy is true: FRR 8 otherwise brings
  *     eBGP sessions up but exchanges no prefix (`(Policy)`).
+ * (c) ` lsp-gen-interval 1` is inserted right after each `router isis …` line, unless the text
+ *     mentions `lsp-gen-interval` or frr.lab-timers is false (see the comment in the code).
  * (b) `interface NAME` lines naming a port by its user name, when its kernel name differs,
  *     are rewritten to the kernel name (the name FRR sees).
  * Everything else is kept as written, including `hostname` (a different one only changes
@@ -81,8 +87,15 @@ export function prepareRawConfig(node: NodeModel): PreparedRaw {
   const raw = splitLines(node.stack?.config ?? "");
   const mentionsPolicy = raw.some((l) => !isComment(l) && l.includes("ebgp-requires-policy"));
   const inject = !(frrOptions(node)?.ebgpRequiresPolicy ?? false) && !mentionsPolicy;
+  // isisd builds its first LSP the moment it reads `net`, before the interfaces and the rest
+  // of the block are in, and holds every later LSP for the generation interval (30 s by
+  // default): measured, the prefixes then reached the other routers about 30 s after the
+  // adjacencies came up. A 1 s interval before `net` (as the intent renders) fixes that.
+  const mentionsGen = raw.some((l) => !isComment(l) && l.includes("lsp-gen-interval"));
+  const injectGen = frrOptions(node)?.labTimers !== false && !mentionsGen;
   const lines: Line[] = [];
   const injectedAt: number[] = [];
+  const genAt: number[] = [];
   const renamed: string[] = [];
   raw.forEach((text, i) => {
     const n = i + 1;
@@ -99,11 +112,24 @@ export function prepareRawConfig(node: NodeModel): PreparedRaw {
       lines.push({ text: `${rb[1]} no bgp ebgp-requires-policy`, origin: { kind: "added", after: n } });
       injectedAt.push(n);
     }
+    const ri = ROUTER_ISIS.exec(text);
+    if (injectGen && ri) {
+      lines.push({
+        text: `${ri[1]} lsp-gen-interval ${ISIS_LAB_TIMERS.lspGenInterval}`,
+        origin: { kind: "added", after: n },
+      });
+      genAt.push(n);
+    }
   });
   const changes: string[] = [];
   if (injectedAt.length) {
     changes.push(
       `added "no bgp ebgp-requires-policy" after "router bgp" (config line ${injectedAt.join(", ")}): FRR 8 exchanges no eBGP prefix without a policy; set frr.ebgp-requires-policy: true to keep FRR's rule`,
+    );
+  }
+  if (genAt.length) {
+    changes.push(
+      `added "lsp-gen-interval ${ISIS_LAB_TIMERS.lspGenInterval}" after "router isis" (config line ${genAt.join(", ")}): with FRR's 30 s the first LSP, built before the interfaces are in, is not replaced for 30 s; set frr.lab-timers: false or write lsp-gen-interval to keep yours`,
     );
   }
   if (renamed.length) changes.push(`interface names rewritten to kernel names: ${renamed.join(", ")}`);

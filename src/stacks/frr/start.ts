@@ -14,6 +14,7 @@ import { vtyshErrors } from "./channel.js";
 import { parseVtyshErrors } from "./check.js";
 import { vtyshWrapper } from "./cli.js";
 import { daemonsFor } from "./daemons.js";
+import { isisPreConfig } from "./isis-pre.js";
 import { binDir, confPath, daemonConfPath, logDir, vtyshPathspaceDir } from "./paths.js";
 import { splitByDaemon } from "./split.js";
 
@@ -92,10 +93,15 @@ function hostFsSteps(lab: Lab, node: NodeModel, content: string, handle: NodeHan
       ),
     ];
   }
+  // IS-IS LSP timers first, in their own transaction (isis-pre.ts).
+  const pre = isisPreConfig(content);
+  const prePath = daemonConfPath(lab.name, node.name, "isis-timers");
   return [
     ...prepare,
+    ...(pre === undefined ? [] : [{ type: "write", path: prePath, content: pre, group: FRR_USER } as Step]),
     // zebra first: the other daemons register with it.
     ...daemons.map((d): Step => ({ type: "exec", argv: daemonArgv(handle, d) })),
+    ...(pre === undefined ? [] : [{ type: "exec", argv: vtyshApplyArgv(handle, prePath) } as Step]),
     { type: "exec", argv: vtyshApplyArgv(handle, conf) },
   ];
 }
@@ -137,6 +143,13 @@ async function startContainerFrr(lab: Lab, node: NodeModel, conf: string, handle
   );
   for (const d of daemonsFor(node)) {
     await runOk(handle, containerDaemonArgv(node, d), `node ${node.name}: starting ${d}`);
+  }
+  const pre = isisPreConfig(conf);
+  if (pre !== undefined) {
+    // IS-IS LSP timers first, in their own transaction (isis-pre.ts).
+    const preFile = daemonConfPath(lab.name, node.name, "isis-timers");
+    await writeFileNoFollow(preFile, pre, { mode: 0o600, uid: 0, exclusive: true });
+    await runOk(handle, ["vtysh", "-f", preFile], `node ${node.name}: IS-IS LSP timers`, 60_000);
   }
   const r = await handle.run(["vtysh", "-f", file], { timeoutMs: 60_000 });
   if (r.code !== 0) {

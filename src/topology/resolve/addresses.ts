@@ -30,7 +30,8 @@ export function autoAddress(ctx: ResolveContext): void {
   );
   const links = p2p.map((l) => {
     const [a, b] = l.ports;
-    const free = (f: 4 | 6) => !fam(a.addrs, f) && !fam(b.addrs, f) && l.subnet?.family !== f;
+    const free = (f: 4 | 6) =>
+      !fam(a.addrs, f) && !fam(b.addrs, f) && l.subnet?.family !== f && !(f === 4 && (a.unnumbered || b.unnumbered));
     return { needs4: free(4), needs6: free(6) };
   });
   const routers = [...ctx.nodes.values()].filter(
@@ -161,7 +162,9 @@ export function checkAddresses(ctx: ResolveContext): void {
  * BGP unnumbered (IPv6 link-local carries it). IPv6 link-local addresses repeat by design.
  */
 export function checkLabAddresses(ctx: ResolveContext): void {
-  const global = (p: PortDraft) => p.addrs.filter((a) => !isLinkLocal(a.cidr.ip));
+  // An unnumbered port's IPv4 address is its node's loopback's (on each such port).
+  const global = (p: PortDraft) =>
+    p.addrs.filter((a) => !isLinkLocal(a.cidr.ip) && !(p.unnumbered && a.cidr.family === 4));
   const owner = new Map<string, PortDraft>();
   for (const n of ctx.nodes.values()) {
     for (const p of n.ports) {
@@ -249,6 +252,8 @@ function checkSegment(ctx: ResolveContext, ports: PortDraft[], where: string): v
         const xs = x.addrs.filter((a) => a.cidr.family === fam && !isLinkLocal(a.cidr.ip));
         const ys = y.addrs.filter((a) => a.cidr.family === fam && !isLinkLocal(a.cidr.ip));
         if (xs.length === 0 || ys.length === 0) continue;
+        // Two unnumbered ends: each borrows its own loopback, no common subnet by design.
+        if (fam === 4 && x.unnumbered && y.unnumbered) continue;
         if (xs.some((a) => ys.some((b) => sameSubnet(a.cidr, b.cidr)))) continue;
         const [a, b] = [xs[0] as Addr, ys[0] as Addr];
         ctx.fail(

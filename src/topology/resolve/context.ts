@@ -34,6 +34,8 @@ export interface PortDraft {
   shutdown?: boolean;
   bandwidthKbps?: number;
   ra?: boolean;
+  /** IPv4 unnumbered: the port borrows its node's loopback /32 (where it was asked for). */
+  unnumbered?: Path;
   link?: number;
   peer?: { node: string; port: string };
   /** Where the port was first named (interfaces key or link endpoint). */
@@ -68,6 +70,8 @@ export interface EndDraft {
   addrs: Addr[];
   mtu?: number;
   mac?: string;
+  /** `ip: unnumbered` on the endpoint or the link (where it was written). */
+  unnumbered?: Path;
 }
 
 export interface LinkDraft {

@@ -20,6 +20,7 @@ import { cable, checkKernelNames, linkModel, readLink } from "./links.js";
 import { assignMacs } from "./mac.js";
 import { nodeModel, readNode } from "./nodes.js";
 import { applyRuntime } from "./runtime.js";
+import { resolveUnnumbered } from "./unnumbered.js";
 
 export type {
   Addr,
@@ -59,6 +60,7 @@ export function buildLab(input: TopologyInput, source: SourceInfo): Lab {
   assignMacs(ctx);
   buildSegments(ctx);
   autoAddress(ctx);
+  resolveUnnumbered(ctx);
   checkAddresses(ctx);
   checkLabAddresses(ctx);
   findOwners(ctx);

@@ -26,6 +26,9 @@ const KERNEL_RESERVED = new Set([
   "ip6_vti0",
 ]);
 
+/** `ip: unnumbered` (endpoint or link): the port borrows its node's loopback /32 (unnumbered.ts). */
+const UNNUMBERED = "unnumbered";
+
 export function readLink(ctx: ResolveContext, link: LinkInput, i: number): void {
   const lpath: Path = ["links", i];
   const short = Array.isArray(link);
@@ -51,6 +54,7 @@ export function readLink(ctx: ResolveContext, link: LinkInput, i: number): void 
       l.subnetPath = spath;
     }
     if (link.mtu !== undefined) l.mtu = link.mtu;
+    if (link.ip === UNNUMBERED) for (const e of ends) e.unnumbered ??= [...lpath, "ip"];
   }
   ctx.links.push(l);
 }
@@ -101,7 +105,10 @@ function readEndpoint(ctx: ResolveContext, ep: EndpointIn, epPath: Path, link: n
         `bridge ${q(nodeName)} has no addresses of its own: put addresses on the ports cabled to it`,
       );
     }
-    end.addrs = parseAddresses(ctx, ep.ip, [...epPath, "ip"], port === undefined ? nodeName : `${nodeName}:${port}`);
+    if (ep.ip === UNNUMBERED) end.unnumbered = [...epPath, "ip"];
+    else {
+      end.addrs = parseAddresses(ctx, ep.ip, [...epPath, "ip"], port === undefined ? nodeName : `${nodeName}:${port}`);
+    }
     if (ep.mtu !== undefined) end.mtu = ep.mtu;
     if (ep.mac !== undefined) end.mac = ep.mac;
   }
@@ -123,6 +130,7 @@ export function cable(ctx: ResolveContext): void {
       port.link = link.index;
       port.peer = { node: other.node.name, port: other.port as string };
       for (const a of end.addrs) if (!port.addrs.some((b) => b.cidr.text === a.cidr.text)) port.addrs.push(a);
+      if (end.unnumbered) port.unnumbered = end.unnumbered;
       const mtu = end.mtu ?? port.mtu ?? link.mtu;
       if (mtu !== undefined) port.mtu = mtu;
       if (end.mac !== undefined) {

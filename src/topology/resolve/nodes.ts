@@ -353,6 +353,7 @@ function portModel(p: PortDraft): PortModel {
   if (p.shutdown) m.shutdown = true;
   if (p.bandwidthKbps !== undefined) m.bandwidthKbps = p.bandwidthKbps;
   if (p.ra) m.ra = true;
+  if (p.unnumbered) m.unnumbered = true;
   if (p.link !== undefined) m.link = p.link;
   if (p.peer) m.peer = { ...p.peer };
   return m;

@@ -19,16 +19,11 @@ import { isIP } from "node:net";
 import type { NodeModel } from "../../../core/model.js";
 import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
 import { birdOptions } from "../options.js";
-import { birdString, birdSymbol, isLinkLocal6, isV6, portOf } from "./common.js";
+import { BirdRenderError, birdString, birdSymbol, isLinkLocal6, isV6, portOf } from "./common.js";
+import { policyFilter, policyName } from "./policy.js";
 import { relationshipChannelLines, renderRelationshipFilters } from "./relationships.js";
 
-/** A setting the node's model holds that BIRD cannot be given (prepare names node and file). */
-export class BirdRenderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BirdRenderError";
-  }
-}
+export { BirdRenderError };
 
 /**
  * Lab timers (bird.lab-timers, on unless false). BIRD's defaults suit routers that run for
@@ -70,10 +65,16 @@ function announceRules(bgp: BgpModel, family: Family): string[] {
   const rules: string[] = [];
   if (nets.length) rules.push(`  if net ~ [ ${nets.join(", ")} ] then accept;`);
   for (const r of bgp.redistribute) {
-    if (r === "connected") rules.push(`  if source = RTS_DEVICE && net !~ ${MARTIANS[family]} then ${incomplete}`);
-    else if (r === "static") rules.push(`  if source = RTS_STATIC then ${incomplete}`);
+    // Through its route map when given: what the map denies is not announced.
+    const map = bgp.redistributeMaps?.[r];
+    const then =
+      map === undefined
+        ? incomplete
+        : `{ if ${policyName("rm", map)}() then { bgp_origin = ORIGIN_INCOMPLETE; accept; } reject; }`;
+    if (r === "connected") rules.push(`  if source = RTS_DEVICE && net !~ ${MARTIANS[family]} then ${then}`);
+    else if (r === "static") rules.push(`  if source = RTS_STATIC then ${then}`);
     else if (r === "ospf" && family === "ipv4") {
-      rules.push(`  if source ~ [ RTS_OSPF, RTS_OSPF_IA, RTS_OSPF_EXT1, RTS_OSPF_EXT2 ] then ${incomplete}`);
+      rules.push(`  if source ~ [ RTS_OSPF, RTS_OSPF_IA, RTS_OSPF_EXT1, RTS_OSPF_EXT2 ] then ${then}`);
     }
   }
   return rules;
@@ -169,7 +170,13 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
       `  ${family} {`,
       `    table ${t.table};`,
       `    igp table ${t.rib};`,
-      ...relationshipChannelLines(nb).map((l) => `    ${l}`),
+      // A neighbor has a relationship (Gao-Rexford filters) or route maps, never both (refused in intents/bgp/options.ts).
+      ...(nb.relationship !== undefined
+        ? relationshipChannelLines(nb).map((l) => `    ${l}`)
+        : [
+            nb.routeMapIn === undefined ? "    import all;" : `    import filter ${policyFilter(nb.routeMapIn)};`,
+            nb.routeMapOut === undefined ? "    export all;" : `    export filter ${policyFilter(nb.routeMapOut)};`,
+          ]),
       "  };",
       "}",
     );

@@ -61,3 +61,11 @@ export function splitLines(text: string): string[] {
   if (lines.length && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }
+
+/** A setting the node's model holds that BIRD cannot be given (prepare names node and file). */
+export class BirdRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BirdRenderError";
+  }
+}

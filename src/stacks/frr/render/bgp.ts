@@ -79,7 +79,15 @@ function familyLines(nb: BgpNeighborModel): string[] {
   if (nb.asOverride) out.push(`neighbor ${id} as-override`);
   if (nb.weight !== undefined) out.push(`neighbor ${id} weight ${nb.weight}`);
   out.push(...relationshipFamilyLines(nb));
+  if (nb.routeMapIn !== undefined) out.push(`neighbor ${id} route-map ${nb.routeMapIn} in`);
+  if (nb.routeMapOut !== undefined) out.push(`neighbor ${id} route-map ${nb.routeMapOut} out`);
   return out.map((l) => `  ${l}`);
+}
+
+/** `redistribute SOURCE [route-map NAME]` under an address family. */
+function redistributeLine(bgp: BgpModel, source: string): string {
+  const map = bgp.redistributeMaps?.[source];
+  return `  redistribute ${source}${map === undefined ? "" : ` route-map ${map}`}`;
 }
 
 export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
@@ -104,7 +112,7 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
   // routers has two sessions, each with its own family's routes and next hops.
   const v4: string[] = [
     ...nets("ipv4").map((p) => `  network ${p}`),
-    ...bgp.redistribute.map((r) => `  redistribute ${r}`),
+    ...bgp.redistribute.map((r) => redistributeLine(bgp, r)),
     ...bgp.neighbors.flatMap((n) =>
       sessionFamilies(n).includes("ipv4") ? familyLines(n) : [`  no neighbor ${n.address} activate`],
     ),
@@ -117,7 +125,7 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
       " address-family ipv6 unicast",
       ...nets("ipv6").map((p) => `  network ${p}`),
       // `ospf` is IPv4 only (ospf6d's would be `ospf6`); connected and static apply to both.
-      ...bgp.redistribute.filter((r) => r !== "ospf").map((r) => `  redistribute ${r}`),
+      ...bgp.redistribute.filter((r) => r !== "ospf").map((r) => redistributeLine(bgp, r)),
       ...carries("ipv6").flatMap((n) => [`  neighbor ${n.address} activate`, ...familyLines(n)]),
       " exit-address-family",
     );
