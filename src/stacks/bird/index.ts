@@ -8,6 +8,7 @@ import { type RoutingStack, StackError } from "../stack.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { start, stop } from "./node.js";
 import { birdOptions } from "./options.js";
+import { ospfNeighbors } from "./ospf.js";
 import { BIRD_BIN } from "./paths.js";
 import { prepareConfigs } from "./prepare.js";
 import { BIRD_DAEMON, cleanup, daemonStatus, processes } from "./procs.js";
@@ -70,4 +71,5 @@ export const bird: RoutingStack = {
   bgpSummary,
   bgpRoutes,
   ribRoutes,
+  ospfNeighbors,
 };
