@@ -8,6 +8,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runsBgp } from "../../src/intents/bgp/index.js";
+import { runsOspf } from "../../src/intents/ospf/index.js";
 import { nodeHandle } from "../../src/runtimes/index.js";
 import { checkBirdConfig } from "../../src/stacks/bird/check.js";
 import { cliArgv, execCommand } from "../../src/stacks/bird/cli.js";
@@ -202,6 +203,14 @@ links:
     const { node: r1 } = node(RAW.replace("      protocol static", `${bgp}      protocol static`), "r1");
     assert.ok(runsBgp(r1));
     assert.deepEqual(bird.protocols(r1), ["bgp"]);
+  });
+
+  test("a raw `protocol ospf` makes the node an OSPF router for ospf-neighbor checks and readiness", () => {
+    const ospf = '      protocol ospf v2 o { ipv4; area 0 { interface "e1"; }; }\n';
+    const { node: r1 } = node(RAW.replace("      protocol static", `${ospf}      protocol static`), "r1");
+    assert.ok(runsOspf(r1));
+    assert.deepEqual(bird.protocols(r1), ["ospf"]);
+    assert.ok(!runsOspf(node(RAW, "r1").node));
   });
 });
 
