@@ -15,6 +15,9 @@
 //   next hop reached through another BGP route resolves, as in FRR; BIRD would not resolve
 //   a recursive route through a recursive one within one table.
 // - IPv4 neighbors carry IPv4, IPv6 neighbors IPv6 (FRR's rendering does the same).
+// - route reflection (`rr client`, `rr cluster id`) and FRR's neighbor options in BIRD's
+//   words (sessionLines); what BIRD 2 has no equivalent of is refused by the loader
+//   (options.ts), never dropped here.
 import { isIP } from "node:net";
 import type { NodeModel } from "../../../core/model.js";
 import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
