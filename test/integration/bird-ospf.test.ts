@@ -3,7 +3,8 @@
 // routes asserted right after deploy returns, the checks, the web view's routing pane of a
 // BIRD router, faults (a cut cable and a stopped bird: routes move or withdraw and come
 // back), a bird killed with SIGKILL, and deploys of a BIRD lab killed or interrupted
-// half-way: after destroy, no namespace, bird, socket or lab directory is left.
+// half-way, and BFD on BIRD sessions: after destroy, no namespace, bird, socket or lab
+// directory is left.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
@@ -19,7 +20,7 @@ import { nodeHandle } from "../../src/runtimes/index.js";
 import { pidPath, socketPath } from "../../src/stacks/bird/paths.js";
 import { stackOf } from "../../src/stacks/index.js";
 import type { RoutingStack } from "../../src/stacks/stack.js";
-import { loadTopology } from "../../src/topology/load.js";
+import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { type VerifyReport, verifyLab } from "../../src/verify/run.js";
 import { nodeDetails } from "../../src/web/details.js";
 import { gatherSnapshot } from "../../src/web/snapshot.js";
@@ -281,5 +282,67 @@ describe("a BIRD lab's deploy killed or interrupted half-way", { skip: skipUnles
     assert.notEqual(code, 0, "an interrupted deploy fails");
     assert.deepEqual(await waitNoLeftovers(lab), [], "rolled back without a destroy");
     assert.deepEqual(await birdProcesses(lab), []);
+  });
+});
+
+/** BFD on BIRD: eBGP to FRR (single hop) and iBGP between two BIRD routers over a link. */
+const BFD_LAB = `name: hdbfd
+nodes:
+  r1:
+    stack: bird
+    interfaces: { lo: { ip: 10.255.1.1/32 } }
+    bgp: { asn: 65001, networks: [10.255.1.1/32], bfd: true, neighbors: [r2, { node: r3, port: e2 }] }
+  r2:
+    interfaces: { lo: { ip: 10.255.1.2/32 } }
+    bgp: { asn: 65002, networks: [10.255.1.2/32], neighbors: [{ node: r1, bfd: true }] }
+  r3:
+    stack: bird
+    interfaces: { lo: { ip: 10.255.1.3/32 } }
+    bgp: { asn: 65001, neighbors: [{ node: r1, port: e1, bfd: true }] }
+links:
+  - [{ endpoint: r1:e1, ip: 10.1.12.1/24 }, { endpoint: r2:e1, ip: 10.1.12.2/24 }]
+  - [{ endpoint: r1:e2, ip: 10.1.13.1/24 }, { endpoint: r3:e1, ip: 10.1.13.3/24 }]
+checks:
+  - bfd-session: r1
+  - bfd-session: r2
+  - bfd-session: r3
+`;
+
+describe("BFD on BIRD, with FRR and BIRD peers", { skip: skipUnlessRoot }, () => {
+  const name = "hdbfd";
+  after(() => destroy(name));
+
+  test("sessions come up both ways; a dead BFD peer takes BIRD's BGP session down before its hold time", async (t) => {
+    const lab = parseTopology(BFD_LAB, path.join(EXAMPLES, "hdbfd.yml"));
+    const result = await deployLab(lab, { timeoutMs: 60_000 });
+    assert.equal(result.bgp?.timedOut, false, `BGP converged (down: ${result.bgp?.down.join(", ")})`);
+    const state = await readState(name);
+    assert.ok(state);
+    const report = await verifyLab(state);
+    assert.equal(report.pass, true, JSON.stringify(report.suites[0]?.checks.filter((c) => !c.pass)));
+    const r1 = on(lab, "r1");
+    assert.deepEqual(
+      (await r1.stack.bfdPeers(r1.handle)).map((p) => `${p.peer} ${p.interface ?? "multihop"} ${p.status}`).sort(),
+      ["10.1.12.2 e1 up", "10.1.13.3 multihop up"],
+    );
+    // r2's bfdd dies, its bgpd lives on: only BFD can tell r1 (hold time 9 s).
+    const r2 = lab.nodes.find((n) => n.name === "r2");
+    assert.ok(r2);
+    const bfdd = (await inspectLab(state)).nodes.find((n) => n.name === "r2")?.daemons.find((d) => d.name === "bfdd");
+    assert.ok(bfdd?.pid, "r2 runs bfdd");
+    const t0 = performance.now();
+    process.kill(bfdd.pid, "SIGKILL");
+    const peerState = async () =>
+      (await r1.stack.bgpPeers(r1.handle)).find((p) => p.address === "10.1.12.2")?.state ?? "absent";
+    await waitFor("r1's session to r2 to drop", async () => (await peerState()) !== "Established", 8000);
+    const ms = performance.now() - t0;
+    t.diagnostic(`BIRD dropped the BGP session ${Math.round(ms)} ms after the peer's BFD died`);
+    assert.ok(ms < 5000, `within BFD's detection time, well before the 9 s hold time (${Math.round(ms)} ms)`);
+    assert.equal((await r1.stack.bfdPeers(r1.handle)).find((p) => p.peer === "10.1.12.2")?.up, false);
+    await destroy(name);
+    assert.deepEqual(await waitNoLeftovers(name), []);
+    assert.deepEqual(await birdProcesses(name), []);
+    // FRR's crash-log directory of the killed bfdd went with the lab.
+    await assert.rejects(readdir(`/var/tmp/frr/bfdd.${bfdd.pid}`), /ENOENT/);
   });
 });

@@ -9,9 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { toBfdPeer } from "../../src/stacks/bird/bfd.js";
 import { birdCommand, birdShow, parseReply } from "../../src/stacks/bird/control.js";
 import { toOspfInterfaces, toOspfNeighbors } from "../../src/stacks/bird/ospf.js";
 import {
+  parseBfdSessions,
   parseOspfInterfaces,
   parseOspfNeighbors,
   parseProtocols,
@@ -255,4 +257,27 @@ describe("show ospf neighbors / interface", () => {
       ],
     );
   });
+});
+
+// Captured on r1 (BIRD) with BFD to r2 (FRR, single hop on e1) and r3 (BIRD, iBGP multihop).
+test("show bfd sessions: single-hop and multihop sessions as the seam's BfdPeer", () => {
+  const sessions = parseBfdSessions(fixture("r1-show-bfd-sessions.txt"));
+  assert.deepEqual(
+    sessions.map((s) => [s.protocol, s.address, s.ifname, s.state, s.intervalS, s.timeoutS]),
+    [
+      ["wl_bfd", "10.1.13.3", undefined, "Up", 0.1, 0.5],
+      ["wl_bfd", "10.1.12.2", "e1", "Up", 0.3, 0.9],
+    ],
+  );
+  const now = new Date(2026, 11, 2, 4, 27, 41, 45);
+  assert.deepEqual(toBfdPeer(sessions[1] as (typeof sessions)[number], now), {
+    peer: "10.1.12.2",
+    interface: "e1",
+    status: "up",
+    up: true,
+    multihop: false,
+    uptimeS: 60,
+  });
+  const down = toBfdPeer({ ...(sessions[0] as (typeof sessions)[number]), state: "Down" }, now);
+  assert.deepEqual([down.up, down.multihop, down.uptimeS], [false, true, undefined]);
 });

@@ -5,6 +5,7 @@ import { access } from "node:fs/promises";
 import type { Lab, NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { type RoutingStack, StackError } from "../stack.js";
+import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { start, stop } from "./node.js";
 import { birdOptions } from "./options.js";
@@ -72,4 +73,5 @@ export const bird: RoutingStack = {
   bgpRoutes,
   ribRoutes,
   ospfNeighbors,
+  bfdPeers,
 };

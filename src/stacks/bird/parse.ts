@@ -274,3 +274,45 @@ export function parseOspfInterfaces(lines: readonly ReplyLine[]): BirdOspfInterf
   }
   return out;
 }
+
+/** One row of `show bfd sessions` (every BFD protocol, each headed `name:`). */
+export interface BirdBfdSession {
+  protocol: string;
+  address: string;
+  /** The interface, for single-hop sessions; undefined for multihop (BIRD prints `---`). */
+  ifname?: string;
+  /** Up, Down, Init, AdminDown. */
+  state: string;
+  since: string;
+  intervalS: number;
+  timeoutS: number;
+}
+
+const BFD_ROW = /^(\S+)\s+(\S+)\s+(\S+)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?|\S+)\s+([\d.]+)\s+([\d.]+)$/;
+
+/** `show bfd sessions`: `10.1.12.2   e1   Up   2026-12-02 04:26:41.045   0.300   0.900`. */
+export function parseBfdSessions(lines: readonly ReplyLine[]): BirdBfdSession[] {
+  const out: BirdBfdSession[] = [];
+  let protocol = "";
+  for (const { text } of lines) {
+    const t = text.trim();
+    const head = /^(\S+):$/.exec(t);
+    if (head) {
+      protocol = head[1] as string;
+      continue;
+    }
+    const m = BFD_ROW.exec(t);
+    if (!m) continue;
+    const s: BirdBfdSession = {
+      protocol,
+      address: m[1] as string,
+      state: m[3] as string,
+      since: m[4] as string,
+      intervalS: Number(m[5]),
+      timeoutS: Number(m[6]),
+    };
+    if (m[2] !== "---") s.ifname = m[2] as string;
+    out.push(s);
+  }
+  return out;
+}
