@@ -7,7 +7,8 @@
 // directory is left.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
@@ -346,3 +347,68 @@ describe("BFD on BIRD, with FRR and BIRD peers", { skip: skipUnlessRoot }, () =>
     await assert.rejects(readdir(`/var/tmp/frr/bfdd.${bfdd.pid}`), /ENOENT/);
   });
 });
+
+/**
+ * examples/ospf-multiarea.yml (two areas, an ABR, OSPFv2 and OSPFv3, a LAN, a passive port)
+ * run by BIRD on every router, and by both stacks mixed (BIRD's ABR r3 next to FRR's r4).
+ */
+async function multiarea(variant: "bird" | "mixed"): Promise<{ file: string; dir: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "hdma-"));
+  let text = (await readFile(path.join(EXAMPLES, "ospf-multiarea.yml"), "utf8")).replace(
+    /^name: ospf-multiarea$/m,
+    `name: hdma${variant}\ndefaults: { stack: bird }`,
+  );
+  if (variant === "mixed") {
+    text = text.replace(/^ {2}(r2|r4):\n/gm, "  $1:\n    stack: frr\n");
+  }
+  const file = path.join(dir, "ma.yml");
+  await writeFile(file, text);
+  return { file, dir };
+}
+
+for (const variant of ["bird", "mixed"] as const) {
+  describe(`ospf-multiarea.yml with ${variant === "bird" ? "BIRD on every router" : "BIRD and FRR mixed"}`, {
+    skip: skipUnlessRoot,
+  }, () => {
+    const name = `hdma${variant}`;
+    after(() => destroy(name));
+
+    test("deploys, its checks and its scenario pass, destroy leaves nothing", async (t) => {
+      const { file, dir } = await multiarea(variant);
+      try {
+        const lab = { ...(await loadTopology(file)), name };
+        const stacks = lab.nodes.filter((n) => n.role === "router").map((n) => `${n.name}:${stackOf(n)?.name}`);
+        assert.deepEqual(
+          stacks,
+          variant === "bird"
+            ? ["r1:bird", "r2:bird", "r3:bird", "r4:bird", "r5:bird"]
+            : ["r1:bird", "r2:frr", "r3:bird", "r4:frr", "r5:bird"],
+        );
+        const result = await deployLab(lab, { timeoutMs: 90_000 });
+        for (const r of result.ready) {
+          t.diagnostic(`${r.summary} in ${Math.round(r.ms)} ms`);
+          assert.equal(r.done, true, `${r.summary} (down: ${r.down.join(", ")})`);
+        }
+        // Right away: r1 has r5's loopbacks across the area border, both families.
+        assert.equal((await ribRoute(lab, "r1", "10.255.0.5/32"))?.protocol, "ospf");
+        assert.match((await ribRoute(lab, "r1", "2001:db8:ff::5/128"))?.protocol ?? "", /^ospf6?$/);
+        const r = await wirelab(["verify", "-t", file, "--lab", name, "--scenario", "cut-r1-r2", "--json"]);
+        assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+        const report = JSON.parse(r.stdout) as VerifyReport;
+        assert.deepEqual(
+          report.suites.map((s) => [s.name, s.pass]),
+          [
+            ["baseline", true],
+            ["cut-r1-r2", true],
+            ["cut-r1-r2 restored", true],
+          ],
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      await destroy(name);
+      assert.deepEqual(await waitNoLeftovers(name), []);
+      assert.deepEqual(await birdProcesses(name), []);
+    });
+  });
+}
