@@ -422,7 +422,8 @@ describe("route reflection and neighbor options on BIRD", () => {
     const { node: c1n } = node(RR, "c1");
     const c1text = renderBirdConfig(c1n);
     const up = block(c1text, "bgp bgp_rr");
-    assert.ok(up.includes("    next hop self;") && up.includes("  allow local as;"), up.join("\n"));
+    // allowas-in: true is FRR's 3 occurrences (BIRD's bare `allow local as` would take any number).
+    assert.ok(up.includes("    next hop self;") && up.includes("  allow local as 3;"), up.join("\n"));
     // iBGP over a link with BFD: BIRD's multihop BFD needs the session's own address.
     const { node: c2n } = node(RR, "c2");
     const c2up = block(renderBirdConfig(c2n), "bgp bgp_rr");

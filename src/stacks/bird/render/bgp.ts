@@ -210,8 +210,9 @@ function sessionLines(node: NodeModel, bgp: BgpModel, nb: BgpNeighborModel, labT
   if (nb.passive) out.push("passive on;");
   // The loader refuses quotes and backslashes, which a BIRD string cannot hold.
   if (nb.password !== undefined) out.push(`password "${nb.password}";`);
+  // FRR's bare `allowas-in` accepts 3 occurrences; BIRD's bare `allow local as` any number.
   if (nb.allowasIn !== undefined && nb.allowasIn !== false) {
-    out.push(`allow local as${nb.allowasIn === true ? "" : ` ${nb.allowasIn}`};`);
+    out.push(`allow local as ${nb.allowasIn === true ? 3 : nb.allowasIn};`);
   }
   if (nb.bfd) out.push("bfd on;");
   const timers = labTimers ? [...LAB_TIMERS] : [];
