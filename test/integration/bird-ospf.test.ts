@@ -25,7 +25,7 @@ import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { type VerifyReport, verifyLab } from "../../src/verify/run.js";
 import { nodeDetails } from "../../src/web/details.js";
 import { gatherSnapshot } from "../../src/web/snapshot.js";
-import { birdProcesses, EXAMPLES, pingTtl, ROOT, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
+import { birdProcesses, EXAMPLES, inNode, pingTtl, ROOT, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 
 const FILE = path.join(EXAMPLES, "ospf-bird.yml");
 const LAB = "hdospf";
@@ -412,3 +412,68 @@ for (const variant of ["bird", "mixed"] as const) {
     });
   });
 }
+
+/**
+ * Four BIRD routers on one LAN: r1 and r2 end up DROthers, 2-Way with each other by design;
+ * r1 redistributes a static route and originates a default, and has a passive port.
+ */
+const LAN = `name: hdlan
+defaults: { stack: bird }
+nodes:
+  lan: { kind: bridge, subnet: 10.9.0.0/24 }
+  r1:
+    interfaces: { lo: { ip: 10.255.9.1/32 }, "1": { ip: 10.9.0.1/24 } }
+    ospf: { area: 0, passive: [s1], redistribute: [static], default-originate: true }
+    routes: [{ to: 10.77.0.0/16, via: 10.9.0.4 }]
+  r2:
+    interfaces: { lo: { ip: 10.255.9.2/32 }, "1": { ip: 10.9.0.2/24 } }
+    ospf: { area: 0 }
+  r3:
+    interfaces: { lo: { ip: 10.255.9.3/32 }, "1": { ip: 10.9.0.3/24 } }
+    ospf: { area: 0 }
+  r4:
+    interfaces: { lo: { ip: 10.255.9.4/32 }, "1": { ip: 10.9.0.4/24 } }
+    ospf: { area: 0 }
+  h1: { kind: linux }
+links:
+  - [r1:1, lan:1]
+  - [r2:1, lan:2]
+  - [r3:1, lan:3]
+  - [r4:1, lan:4]
+  - [{ endpoint: r1:s1, ip: 10.9.1.1/24 }, { endpoint: h1:1, ip: 10.9.1.2/24 }]
+`;
+
+describe("a LAN of BIRD routers: DR election, DROthers, redistribution", { skip: skipUnlessRoot }, () => {
+  const name = "hdlan";
+  after(() => destroy(name));
+
+  test("deploy waits for every adjacency (2-Way between DROthers counts) and the redistributed routes", async () => {
+    const lab = parseTopology(LAN, path.join(EXAMPLES, "hdlan.yml"));
+    const result = await deployLab(lab, { timeoutMs: 60_000 });
+    const ospf = result.ready.find((r) => r.protocol === "ospf");
+    assert.equal(ospf?.done, true, `${ospf?.summary} (down: ${ospf?.down.join(", ")})`);
+    assert.equal(ospf?.detail?.total, 12, "each of the four routers expects the other three");
+    const all = await Promise.all(
+      ["r1", "r2", "r3", "r4"].map(async (n) => {
+        const { handle, stack } = on(lab, n);
+        return (await stack.ospfNeighbors(handle)).map((x) => `${n}→${x.routerId} ${x.state}/${x.role ?? "-"}`);
+      }),
+    );
+    const states = all.flat();
+    assert.equal(states.length, 12);
+    // Exactly one DROther pair stays 2-Way; everything else is Full.
+    assert.equal(states.filter((s) => s.includes(" 2-Way/DROther")).length, 2, states.join(", "));
+    assert.equal(states.filter((s) => s.includes(" Full/")).length, 10, states.join(", "));
+    // r1's passive port: its subnet announced, no adjacency over it.
+    assert.equal((await ribRoute(lab, "r2", "10.9.1.0/24"))?.protocol, "ospf");
+    // default-originate and redistribute static, external routes from r1 (BIRD's).
+    assert.deepEqual(await ribRoute(lab, "r2", "0.0.0.0/0"), { protocol: "ospf", via: "10.9.0.1" });
+    assert.equal((await ribRoute(lab, "r2", "10.77.0.0/16"))?.protocol, "ospf");
+    // r1's own stand-in default never reaches its kernel.
+    const k = await inNode(name, "r1", ["ip", "-j", "route", "show", "default"]);
+    assert.deepEqual(JSON.parse(k.stdout || "[]"), []);
+    await destroy(name);
+    assert.deepEqual(await waitNoLeftovers(name), []);
+    assert.deepEqual(await birdProcesses(name), []);
+  });
+});
