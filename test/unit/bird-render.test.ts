@@ -429,6 +429,18 @@ describe("route reflection and neighbor options on BIRD", () => {
     const c2up = block(renderBirdConfig(c2n), "bgp bgp_rr");
     assert.ok(c2up.includes("  source address 10.0.2.1;") && c2up.includes("  hold time 0;"), c2up.join("\n"));
     assert.ok(!c2up.some((l) => /keepalive time/.test(l)), "no keepalives with hold time 0");
+    // A multihop session with BFD and no address to run from is the node's refusal, named.
+    const far = node(
+      RR.replace(
+        "{ node: rr, next-hop-self: true, allowas-in: true }",
+        "{ address: 10.255.0.1, remote-as: 65000, bfd: true }",
+      ).replace("        - c1\n", "        - { node: c1, bfd: true }\n"),
+      "c1",
+    );
+    assert.throws(
+      () => renderBirdConfig(far.node),
+      /BGP neighbor 10\.255\.0\.1: BFD on a multihop session needs the address it runs from.*set update-source/,
+    );
     if (skipNoBird) return t.diagnostic("bird -p skipped");
     for (const n of [rr, c1n, c2n]) assert.deepEqual(await checkBirdConfig(renderBirdConfig(n)), [], n.name);
   });

@@ -197,7 +197,13 @@ function sessionLines(node: NodeModel, bgp: BgpModel, nb: BgpNeighborModel, labT
   }
   // BIRD runs iBGP multihop (next hops resolved through the IGP table) and bound to no
   // address; BFD on a multihop session needs the address it runs from.
-  const src = sourceAddress(node, nb) ?? (nb.bfd && ibgp ? linkAddress(node, nb) : undefined);
+  const multihop = ibgp || nb.ebgpMultihop !== undefined || nb.disableConnectedCheck === true;
+  const src = sourceAddress(node, nb) ?? (nb.bfd && multihop ? linkAddress(node, nb) : undefined);
+  if (nb.bfd && multihop && src === undefined) {
+    throw new BirdRenderError(
+      `BGP neighbor ${nb.address}: BFD on a multihop session needs the address it runs from, and none of this node's links reaches the neighbor; set update-source`,
+    );
+  }
   if (src) out.push(`source address ${src};`);
   if (nb.ebgpMultihop !== undefined) out.push(`multihop ${nb.ebgpMultihop};`);
   // eBGP between loopbacks of cabled routers: one hop, but not on a connected subnet (FRR's
