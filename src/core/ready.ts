@@ -29,7 +29,7 @@ export async function waitForProtocols(lab: Lab, opts: ReadyOptions): Promise<Re
       stack.waitReady(
         protocol,
         nodes.map((n) => nodeHandle(lab.name, n)),
-        opts,
+        { ...opts, labNodes: lab.nodes },
       ),
     ),
   );

@@ -61,6 +61,11 @@ export interface ReadyProgress {
 
 export interface ReadyOptions {
   timeoutMs: number;
+  /**
+   * Every node of the lab, whatever its stack: an IGP domain may span stacks (FRR and BIRD
+   * in one OSPF area), and each router waits for the prefixes of the whole domain.
+   */
+  labNodes?: readonly NodeModel[];
   signal?: AbortSignal;
   onProgress?: (p: ReadyProgress) => void;
 }

@@ -175,7 +175,10 @@ const faultSchema = z
       .union([endpoint, z.array(endpoint)])
       .optional()
       .describe("Cut a cable: one of its ends (r1:1) or both ([r1:1, r2:1])"),
-    "node-stop": z.string().optional().describe("Stop a router's FRR daemons (namespace and cables stay)"),
+    "node-stop": z
+      .string()
+      .optional()
+      .describe("Stop a router's routing daemons, FRR's or bird (namespace and cables stay)"),
   })
   .strict()
   .describe("One fault: link-down or node-stop");

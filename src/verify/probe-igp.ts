@@ -26,6 +26,12 @@ function firstLine(s: string): string {
   );
 }
 
+/** The daemon that runs `protocol` on the node, by its stack's own names (ospfd; bird). */
+function daemonOf(node: NodeModel, prefix: string, fallback: string): string {
+  const daemons = stackOf(node)?.daemons(node) ?? [];
+  return daemons.find((d) => d.startsWith(prefix)) ?? (daemons.length === 1 ? (daemons[0] as string) : fallback);
+}
+
 /** A daemon that does not answer: for a check, its adjacencies are down. */
 function notRunning(e: unknown, daemon: string): string {
   const m = (e as Error).message;
@@ -45,7 +51,7 @@ export async function probeOspfNeighbor(lab: Lab, s: Spec<"ospf-neighbor">): Pro
     if (!stack?.ospfNeighbors) throw new Error(`${node.name} runs no OSPF`);
     all = await stack.ospfNeighbors(nodeHandle(lab.name, node));
   } catch (e) {
-    return { pass: s.expect === "down", expected, seen: notRunning(e, "ospfd") };
+    return { pass: s.expect === "down", expected, seen: notRunning(e, daemonOf(node, "ospf", "ospfd")) };
   }
   const mine = all.filter(
     (n) =>
@@ -76,7 +82,7 @@ export async function probeIsisAdjacency(lab: Lab, s: Spec<"isis-adjacency">): P
     if (!stack?.isisAdjacencies) throw new Error(`${node.name} runs no IS-IS`);
     all = await stack.isisAdjacencies(nodeHandle(lab.name, node));
   } catch (e) {
-    return { pass: s.expect === "down", expected, seen: notRunning(e, "isisd") };
+    return { pass: s.expect === "down", expected, seen: notRunning(e, daemonOf(node, "isis", "isisd")) };
   }
   const mine = all.filter((a) => s.neighbor.ids.includes(a.systemId));
   const port = (ifname: string) => node.ports.find((p) => p.ifname === ifname)?.name ?? ifname;

@@ -21,7 +21,7 @@ import { stackOf } from "../../src/stacks/index.js";
 import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { run } from "../../src/util/exec.js";
 import { verifyLab } from "../../src/verify/run.js";
-import { EXAMPLES, pingTtl, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
+import { birdProcesses, EXAMPLES, pingTtl, skipUnlessRoot, waitNoLeftovers, wirelab } from "./helpers.js";
 
 async function destroy(name: string) {
   const state = await readState(name);
@@ -59,12 +59,6 @@ async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 30_
     await delay(50);
   }
   return performance.now() - t0;
-}
-
-/** Processes whose command line names the lab's node directories (a bird of this lab). */
-async function birdsOf(lab: string): Promise<string[]> {
-  const r = await run("ps", ["-eo", "pid=,stat=,args="]);
-  return r.stdout.split("\n").filter((l) => l.includes(`/labs/${lab}/nodes/`) && !/^\s*\d+\s+Z/.test(l));
 }
 
 async function rssKb(pidFile: string): Promise<number> {
@@ -163,7 +157,7 @@ for (const [file, name, birds] of [
       const sockets = birds.map((n) => socketPath(name, n));
       await destroy(name);
       assert.deepEqual(await waitNoLeftovers(name), []);
-      assert.deepEqual(await birdsOf(name), []);
+      assert.deepEqual(await birdProcesses(name), []);
       for (const s of sockets) await assert.rejects(readFile(s), /ENOENT/);
       const ns = await run("ip", ["netns", "list"]);
       assert.doesNotMatch(ns.stdout, new RegExp(`wl_${name}_`));
@@ -240,6 +234,6 @@ describe("iBGP and IPv6 on BIRD, eBGP to FRR", { skip: skipUnlessRoot }, () => {
   test("destroy leaves nothing behind", async () => {
     await destroy(name);
     assert.deepEqual(await waitNoLeftovers(name), []);
-    assert.deepEqual(await birdsOf(name), []);
+    assert.deepEqual(await birdProcesses(name), []);
   });
 });

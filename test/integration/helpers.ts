@@ -94,3 +94,9 @@ export async function pingTtl(lab: string, node: string, address: string): Promi
   }
   return undefined;
 }
+
+/** Processes whose command line names the lab's node directories (a bird of this lab), zombies aside. */
+export async function birdProcesses(lab: string): Promise<string[]> {
+  const r = await run("ps", ["-eo", "pid=,stat=,args="]);
+  return r.stdout.split("\n").filter((l) => l.includes(`/labs/${lab}/nodes/`) && !/^\s*\d+\s+Z/.test(l));
+}

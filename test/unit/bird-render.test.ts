@@ -8,6 +8,7 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runsBgp } from "../../src/intents/bgp/index.js";
+import { runsOspf } from "../../src/intents/ospf/index.js";
 import { nodeHandle } from "../../src/runtimes/index.js";
 import { checkBirdConfig } from "../../src/stacks/bird/check.js";
 import { cliArgv, execCommand } from "../../src/stacks/bird/cli.js";
@@ -203,6 +204,14 @@ links:
     assert.ok(runsBgp(r1));
     assert.deepEqual(bird.protocols(r1), ["bgp"]);
   });
+
+  test("a raw `protocol ospf` makes the node an OSPF router for ospf-neighbor checks and readiness", () => {
+    const ospf = '      protocol ospf v2 o { ipv4; area 0 { interface "e1"; }; }\n';
+    const { node: r1 } = node(RAW.replace("      protocol static", `${ospf}      protocol static`), "r1");
+    assert.ok(runsOspf(r1));
+    assert.deepEqual(bird.protocols(r1), ["ospf"]);
+    assert.ok(!runsOspf(node(RAW, "r1").node));
+  });
 });
 
 describe("stack: picks the routing stack", () => {
@@ -315,5 +324,249 @@ describe("what BIRD's user could plant", () => {
       bird.preflight?.(lab, [r1], [h]) ?? Promise.resolve(),
       /r1: BIRD nodes run on the netns runtime only/,
     );
+  });
+});
+
+/** Route reflection and FRR's neighbor options on BIRD nodes; an eBGP session between loopbacks. */
+const RR = `name: bdrr
+defaults: { stack: bird }
+nodes:
+  rr:
+    interfaces: { lo: { ip: 10.255.0.1/32 } }
+    routes: [{ to: 10.255.0.2/32, via: 10.0.1.1 }, { to: 10.255.0.3/32, via: 10.0.2.1 }]
+    bgp:
+      asn: 65000
+      rr: true
+      cluster-id: 10.255.0.100
+      originate: [10.0.0.0/8]
+      neighbors:
+        - c1
+        - { node: c2, passive: true, password: "s3cret'x", timers: { keepalive: 5, hold: 15 }, bfd: true }
+        - { node: ext, update-source: lo, local-as: 65099, allowas-in: 2, default-originate: true, send-community: all }
+  c1:
+    interfaces: { lo: { ip: 10.255.0.2/32 } }
+    routes: [{ to: 10.255.0.1/32, via: 10.0.1.0 }]
+    bgp: { asn: 65000, neighbors: [{ node: rr, next-hop-self: true, allowas-in: true }] }
+  c2:
+    interfaces: { lo: { ip: 10.255.0.3/32 } }
+    routes: [{ to: 10.255.0.1/32, via: 10.0.2.0 }]
+    bgp: { asn: 65000, neighbors: [{ node: rr, port: 1, bfd: true, timers: { keepalive: 3, hold: 0 } }] }
+  ext:
+    stack: frr
+    interfaces: { lo: { ip: 10.255.0.9/32 } }
+    bgp: { asn: 65099, neighbors: [{ node: rr, update-source: lo }] }
+links:
+  - [{ endpoint: rr:1, ip: 10.0.1.0/31 }, { endpoint: c1:1, ip: 10.0.1.1/31 }]
+  - [{ endpoint: rr:2, ip: 10.0.2.0/31 }, { endpoint: c2:1, ip: 10.0.2.1/31 }]
+  - [{ endpoint: rr:3, ip: 10.0.3.0/31 }, { endpoint: ext:1, ip: 10.0.3.1/31 }]
+`;
+
+/** The lines of protocol `name` in a rendered bird.conf. */
+function block(text: string, name: string): string[] {
+  const lines = text.split("\n");
+  const start = lines.indexOf(`protocol ${name} {`);
+  assert.ok(start >= 0, `no protocol ${name} in\n${text}`);
+  return lines.slice(start, lines.indexOf("}", start) + 1);
+}
+
+describe("route reflection and neighbor options on BIRD", () => {
+  test("rr client, cluster id, loopback sessions and FRR's options in BIRD's words; BIRD accepts them", async (t) => {
+    const { node: rr } = node(RR, "rr");
+    const text = renderBirdConfig(rr);
+    const c1 = block(text, "bgp bgp_c1");
+    for (const l of ["  neighbor 10.255.0.2 as 65000;", "  source address 10.255.0.1;", "  rr client;"]) {
+      assert.ok(c1.includes(l), `missing ${l} in\n${c1.join("\n")}`);
+    }
+    assert.ok(c1.includes("  rr cluster id 10.255.0.100;"));
+    // The default-originate route is exported to ext only.
+    assert.ok(c1.includes('    export where proto != "wl_default4";'), c1.join("\n"));
+    const c2 = block(text, "bgp bgp_c2");
+    for (const l of [
+      "  passive on;",
+      `  password "s3cret'x";`,
+      "  bfd on;",
+      "  hold time 15;",
+      "  keepalive time 5;",
+    ]) {
+      assert.ok(c2.includes(l), `missing ${l} in\n${c2.join("\n")}`);
+    }
+    assert.equal(c2.filter((l) => /hold time/.test(l)).length, 1, "the neighbor's timers replace the lab's");
+    const ext = block(text, "bgp bgp_ext");
+    for (const l of [
+      "  local as 65099;",
+      "  neighbor 10.255.0.9 as 65099;",
+      "  source address 10.255.0.1;",
+      // Cabled eBGP between loopbacks: FRR's disable-connected-check.
+      "  multihop 1;",
+      "  allow local as 2;",
+      "    export all;",
+    ]) {
+      assert.ok(ext.includes(l), `missing ${l} in\n${ext.join("\n")}`);
+    }
+    assert.ok(!ext.includes("  rr client;"), "an eBGP neighbor is no client");
+    assert.ok(text.includes("protocol bfd wl_bfd {"));
+    assert.deepEqual(block(text, "static wl_originate4"), [
+      "protocol static wl_originate4 {",
+      "  ipv4;",
+      "  route 10.0.0.0/8 blackhole;",
+      "}",
+    ]);
+    assert.deepEqual(block(text, "static wl_default4"), [
+      "protocol static wl_default4 {",
+      "  ipv4 { table bgp4; preference 1; };",
+      "  route 0.0.0.0/0 blackhole;",
+      "}",
+    ]);
+    assert.ok(text.includes("  if net ~ [ 10.0.0.0/8 ] then accept;"), "the originated prefix is announced");
+
+    const { node: c1n } = node(RR, "c1");
+    const c1text = renderBirdConfig(c1n);
+    const up = block(c1text, "bgp bgp_rr");
+    // allowas-in: true is FRR's 3 occurrences (BIRD's bare `allow local as` would take any number).
+    assert.ok(up.includes("    next hop self;") && up.includes("  allow local as 3;"), up.join("\n"));
+    // iBGP over a link with BFD: BIRD's multihop BFD needs the session's own address.
+    const { node: c2n } = node(RR, "c2");
+    const c2up = block(renderBirdConfig(c2n), "bgp bgp_rr");
+    assert.ok(c2up.includes("  source address 10.0.2.1;") && c2up.includes("  hold time 0;"), c2up.join("\n"));
+    assert.ok(!c2up.some((l) => /keepalive time/.test(l)), "no keepalives with hold time 0");
+    // A multihop session with BFD and no address to run from is the node's refusal, named.
+    const far = node(
+      RR.replace(
+        "{ node: rr, next-hop-self: true, allowas-in: true }",
+        "{ address: 10.255.0.1, remote-as: 65000, bfd: true }",
+      ).replace("        - c1\n", "        - { node: c1, bfd: true }\n"),
+      "c1",
+    );
+    assert.throws(
+      () => renderBirdConfig(far.node),
+      /BGP neighbor 10\.255\.0\.1: BFD on a multihop session needs the address it runs from.*set update-source/,
+    );
+    if (skipNoBird) return t.diagnostic("bird -p skipped");
+    for (const n of [rr, c1n, c2n]) assert.deepEqual(await checkBirdConfig(renderBirdConfig(n)), [], n.name);
+  });
+
+  test("the BIRD route reflector of examples/ospf-bird.yml renders and parses", { skip: skipNoBird }, async () => {
+    const lab = await loadTopology(path.join(root, "examples/ospf-bird.yml"));
+    for (const n of lab.nodes.filter((x) => stackOf(x)?.name === "bird")) {
+      assert.deepEqual(await checkBirdConfig(renderBirdConfig(n)), [], n.name);
+    }
+  });
+
+  test("what BIRD 2 cannot do is refused at its place in the file, with the reason", () => {
+    const nb = (opts: string) =>
+      `name: s\nnodes:\n  a:\n    kind: bird\n    bgp: { asn: 1, router-id: 1.1.1.1, neighbors: [{ address: 10.0.0.2, remote-as: 2, ${opts} }] }\n  b: { bgp: { asn: 2 } }\nlinks:\n  - [{ endpoint: a:1, ip: 10.0.0.1/24 }, { endpoint: b:1, ip: 10.0.0.2/24 }]\n`;
+    assert.match(refusal(nb("as-override: true")), /^t\.yml:5:100: node 'a' runs BIRD: BIRD 2 has no as-override/);
+    assert.match(refusal(nb("weight: 100")), /^t\.yml:5:95: node 'a' runs BIRD: weight is FRR's own/);
+    assert.match(refusal(nb("remove-private-as: true")), /^t\.yml:5:106: .*BIRD 2 has no remove-private-as/);
+    assert.match(refusal(nb("send-community: large")), /^t\.yml:5:103: .*only send-community: all can be rendered/);
+    assert.match(refusal(nb('password: "a\\"b"')), /^t\.yml:5:97: .*may not hold a quote/);
+    assert.match(
+      refusal(
+        "name: s\nnodes:\n  a: { kind: bird, interfaces: { lo: { ip: 10.0.0.1/32 } }, isis: { area: 49.0001 } }\n",
+      ),
+      /^t\.yml:3:67: node 'a' runs BIRD: BIRD 2 has no IS-IS; run this router on FRR/,
+    );
+    assert.match(
+      refusal(
+        "name: s\nnodes:\n  a: { kind: bird, interfaces: { lo: { ip: 10.0.0.1/32 } }, ospf: { area: 0, reference-bandwidth: 1000 } }\n",
+      ),
+      /^t\.yml:3:99: node 'a' runs BIRD: BIRD 2 has no auto-cost by bandwidth/,
+    );
+    assert.match(
+      refusal(
+        "name: s\nnodes:\n  a:\n    kind: bird\n    ospf: { area: 0 }\n    config: |\n      protocol ospf v2 x { }\n",
+      ),
+      /^t\.yml:5:5: node 'a' has both ospf settings and a 'protocol ospf' section/,
+    );
+  });
+});
+
+/** A LAN of three routers, a passive port, an ABR into area 1, IPv6 on one link, redistribution. */
+const OSPF = `name: bdospf
+defaults: { stack: bird }
+nodes:
+  lan: { kind: bridge, subnet: 10.9.0.0/24 }
+  r1:
+    interfaces: { lo: { ip: [10.255.9.1/32, "2001:db8:9::1/128"] }, "1": { ip: 10.9.0.1/24 } }
+    ospf: { area: 0, passive: [s1], redistribute: [static, connected, bgp], default-originate: true }
+    routes: [{ to: 10.77.0.0/16, via: 10.9.0.3 }]
+  r2:
+    interfaces: { lo: { ip: 10.255.9.2/32 }, "1": { ip: 10.9.0.2/24 } }
+    ospf: { area: 0, timers: { hello: 2, dead: 8 } }
+  r3:
+    interfaces: { lo: { ip: 10.255.9.3/32 }, "1": { ip: 10.9.0.3/24 } }
+    ospf: { area: 0 }
+    bird: { lab-timers: false }
+  h1: { kind: linux }
+links:
+  - [r1:1, lan:1]
+  - [r2:1, lan:2]
+  - [r3:1, lan:3]
+  - [{ endpoint: r1:s1, ip: 10.9.1.1/24 }, { endpoint: h1:1, ip: 10.9.1.2/24 }]
+  - endpoints:
+      - { endpoint: r1:e2, ip: [10.9.2.0/31, "2001:db8:92::/127"] }
+      - { endpoint: r2:e2, ip: [10.9.2.1/31, "2001:db8:92::1/127"] }
+    ospf: { area: 1, network-type: point-to-point, cost: 7 }
+`;
+
+describe("OSPF on BIRD", () => {
+  test("OSPFv2 and OSPFv3 with areas, stub networks, passive ports, costs, timers and redistribution", async (t) => {
+    const lab = parseTopology(
+      OSPF.replace("    ospf: { area: 0, timers: { hello: 2, dead: 8 } }\n", "    ospf: { area: 0 }\n"),
+      "t.yml",
+    );
+    const r1 = lab.nodes.find((n) => n.name === "r1");
+    assert.ok(r1);
+    assert.deepEqual(r1.stack?.options.protocols, ["ospf"]);
+    const text = renderBirdConfig(r1);
+    const v2 = block(text, "ospf v2 ospf4").join("\n");
+    assert.match(v2, /^ {2}router id 10\.255\.9\.1;$/m);
+    assert.match(
+      v2,
+      /^ {2}ipv4 \{ import all; export filter \{ if net = 0\.0\.0\.0\/0 then \{ ospf_metric2 = 20; accept; \} if source = RTS_STATIC && proto != "wl_ospfdef4" then \{ ospf_metric2 = 20; accept; \} if source = RTS_DEVICE && net !~ \[ 127\.0\.0\.0\/8\+ \] then \{ ospf_metric2 = 20; accept; \} if source = RTS_BGP then \{ ospf_metric2 = 20; accept; \} reject; \}; \};$/m,
+    );
+    // The loopback as a stub network (not lo, which holds 127.0.0.1 too), cost 0 as FRR's.
+    assert.match(
+      v2,
+      /area 0\.0\.0\.0 \{\n {4}stubnet 10\.255\.9\.1\/32 \{ cost 0; \};\n {4}interface "1" \{ hello 1; dead 4; retransmit 2; \};\n {4}interface "s1" \{ stub yes; hello 1; dead 4; retransmit 2; \};\n {2}\};/,
+    );
+    assert.match(
+      v2,
+      /area 0\.0\.0\.1 \{\n {4}interface "e2" \{ type ptp; cost 7; hello 1; dead 4; retransmit 2; \};\n {2}\};/,
+    );
+    const v3 = block(text, "ospf v3 ospf6").join("\n");
+    assert.match(v3, /stubnet 2001:db8:9::1\/128 \{ cost 0; \};/);
+    assert.match(v3, /area 0\.0\.0\.1 \{\n {4}interface "e2" \{ type ptp; cost 7;/);
+    assert.doesNotMatch(v3, /interface "1"/, "the LAN has no IPv6: OSPFv2 only there");
+    // default-originate: an unreachable default, never in the kernel, behind any real one.
+    assert.deepEqual(block(text, "static wl_ospfdef4"), [
+      "protocol static wl_ospfdef4 {",
+      "  ipv4 { preference 1; };",
+      "  route 0.0.0.0/0 unreachable;",
+      "}",
+    ]);
+    // redistribute connected needs BIRD's direct protocol.
+    assert.ok(text.includes("protocol direct direct1 {"));
+
+    const r3 = lab.nodes.find((n) => n.name === "r3");
+    assert.ok(r3);
+    const r3text = renderBirdConfig(r3);
+    assert.match(r3text, /^ {4}interface "1" \{ \};$/m, "bird.lab-timers: false: BIRD's own timers");
+    assert.match(r3text, /^router id 10\.255\.9\.3;$/m, "the OSPF router id heads the config");
+    assert.doesNotMatch(r3text, /protocol direct/);
+    if (skipNoBird) return t.diagnostic("bird -p skipped");
+    for (const n of lab.nodes.filter((x) => stackOf(x)?.name === "bird")) {
+      assert.deepEqual(await checkBirdConfig(renderBirdConfig(n)), [], n.name);
+    }
+  });
+
+  test("ospf.timers replace the lab's hello and dead", () => {
+    const text = OSPF.replace(
+      /ospf: \{ area: 0 \}\n {4}bird/,
+      "ospf: { area: 0, timers: { hello: 2, dead: 8 } }\n    bird",
+    ).replace("ospf: { area: 0, passive", "ospf: { area: 0, timers: { hello: 2, dead: 8 }, passive");
+    const r2 = parseTopology(text, "t.yml").nodes.find((n) => n.name === "r2");
+    assert.ok(r2);
+    assert.match(renderBirdConfig(r2), /^ {4}interface "1" \{ hello 2; dead 8; retransmit 2; \};$/m);
   });
 });

@@ -9,8 +9,17 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { toBfdPeer } from "../../src/stacks/bird/bfd.js";
 import { birdCommand, birdShow, parseReply } from "../../src/stacks/bird/control.js";
-import { parseProtocols, parseRoutes, sinceMs } from "../../src/stacks/bird/parse.js";
+import { toOspfInterfaces, toOspfNeighbors } from "../../src/stacks/bird/ospf.js";
+import {
+  parseBfdSessions,
+  parseOspfInterfaces,
+  parseOspfNeighbors,
+  parseProtocols,
+  parseRoutes,
+  sinceMs,
+} from "../../src/stacks/bird/parse.js";
 import { formatUptime, learnedPath, localPath, toPeer } from "../../src/stacks/bird/query.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/bird/", import.meta.url));
@@ -195,4 +204,80 @@ test("times: BIRD's long and short formats, uptimes as FRR prints them", () => {
   assert.equal(formatUptime(59_000), "00:00:59");
   assert.equal(formatUptime(90_061_000), "1d01h01m");
   assert.equal(formatUptime(8 * 86_400_000 + 3_600_000), "1w1d01h");
+});
+
+// Captured from BIRD 2.0.12 on r1 of a LAN of four BIRD routers (10.9.0.0/24, r4 DR, r3 BDR,
+// r1 and r2 DROthers) with a passive port s1.
+describe("show ospf neighbors / interface", () => {
+  const nbrs = parseOspfNeighbors(fixture("r1-show-ospf-neighbors.txt"));
+  const ifaces = parseOspfInterfaces(fixture("r1-show-ospf-interface.txt"));
+
+  test("neighbors per protocol, with state and the neighbor's role", () => {
+    assert.deepEqual(
+      nbrs.map((n) => `${n.protocol} ${n.routerId} ${n.state}/${n.role} ${n.ifname} ${n.address}`),
+      [
+        "ospf4 10.255.9.2 2-Way/Other 1 10.9.0.2",
+        "ospf4 10.255.9.4 Full/DR 1 10.9.0.4",
+        "ospf4 10.255.9.3 Full/BDR 1 10.9.0.3",
+      ],
+    );
+  });
+
+  test("interfaces: this router's role, and the passive one (stub)", () => {
+    assert.deepEqual(
+      ifaces.map((i) => [i.protocol, i.ifname, i.type, i.area, i.state, i.stub]),
+      [
+        ["ospf4", "1", "broadcast", "0.0.0.0", "DROther", false],
+        ["ospf4", "s1", "broadcast", "0.0.0.0", "Waiting", true],
+      ],
+    );
+  });
+
+  test("as the seam's OspfNeighbor: 2-Way between two DROthers is as far as it goes", () => {
+    const seen = toOspfNeighbors(nbrs, ifaces, new Map([["ospf4", 4]]));
+    assert.deepEqual(
+      seen.map((n) => [n.family, n.routerId, n.address, n.state, n.role, n.up]),
+      [
+        [4, "10.255.9.2", "10.9.0.2", "2-Way", "DROther", true],
+        [4, "10.255.9.4", "10.9.0.4", "Full", "DR", true],
+        [4, "10.255.9.3", "10.9.0.3", "Full", "Backup", true],
+      ],
+    );
+    // Were r1 the DR, 2-Way with a DROther would be a neighbor still on its way to Full.
+    const asDr = ifaces.map((i) => (i.ifname === "1" ? { ...i, state: "DR" } : i));
+    assert.equal(toOspfNeighbors(nbrs, asDr)[0]?.up, false);
+    // OSPFv3 neighbors are known by router id: no address.
+    const v3 = toOspfNeighbors([{ ...(nbrs[1] as (typeof nbrs)[number]), protocol: "ospf6", address: "fe80::1" }], []);
+    assert.deepEqual([v3[0]?.family, v3[0]?.address], [6, undefined]);
+    assert.deepEqual(
+      toOspfInterfaces(ifaces, new Map([["ospf4", 4]])).map((i) => [i.ifname, i.passive, i.role]),
+      [
+        ["1", false, "DROther"],
+        ["s1", true, "Waiting"],
+      ],
+    );
+  });
+});
+
+// Captured on r1 (BIRD) with BFD to r2 (FRR, single hop on e1) and r3 (BIRD, iBGP multihop).
+test("show bfd sessions: single-hop and multihop sessions as the seam's BfdPeer", () => {
+  const sessions = parseBfdSessions(fixture("r1-show-bfd-sessions.txt"));
+  assert.deepEqual(
+    sessions.map((s) => [s.protocol, s.address, s.ifname, s.state, s.intervalS, s.timeoutS]),
+    [
+      ["wl_bfd", "10.1.13.3", undefined, "Up", 0.1, 0.5],
+      ["wl_bfd", "10.1.12.2", "e1", "Up", 0.3, 0.9],
+    ],
+  );
+  const now = new Date(2026, 11, 2, 4, 27, 41, 45);
+  assert.deepEqual(toBfdPeer(sessions[1] as (typeof sessions)[number], now), {
+    peer: "10.1.12.2",
+    interface: "e1",
+    status: "up",
+    up: true,
+    multihop: false,
+    uptimeS: 60,
+  });
+  const down = toBfdPeer({ ...(sessions[0] as (typeof sessions)[number]), state: "Down" }, now);
+  assert.deepEqual([down.up, down.multihop, down.uptimeS], [false, true, undefined]);
 });

@@ -88,7 +88,10 @@ describe("relationship and route maps on one neighbor", () => {
   test("are refused at the relationship (FRR takes one route-map per neighbor and direction)", () => {
     const text = lab("frr")
       .replace("defaults: {", "defaults: { policy: { route-maps: { ANY: [{ action: permit }] } },")
-      .replace("{ node: cust, relationship: customer }", "{ node: cust, relationship: customer, route-map: { in: ANY } }");
+      .replace(
+        "{ node: cust, relationship: customer }",
+        "{ node: cust, relationship: customer, route-map: { in: ANY } }",
+      );
     const m = refusal(text);
     assert.match(m, /^t\.yml:\d+:\d+: /);
     assert.match(m, /has both a relationship \(Gao-Rexford policy\) and a route-map/);

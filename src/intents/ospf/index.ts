@@ -18,10 +18,13 @@ export const ospfIntent: IntentModule<"ospf"> = {
 
 /**
  * Whether the node runs OSPF: from its intent, or (OSPF written in the stack's raw config)
- * from the daemons its stack starts, as the loader recorded them.
+ * from what its stack's loader recorded (FRR's daemons, BIRD's protocols).
  */
 export function runsOspf(node: NodeModel): boolean {
   if (node.intents.ospf !== undefined) return true;
-  const daemons = node.stack?.options.daemons;
-  return Array.isArray(daemons) && (daemons.includes("ospfd") || daemons.includes("ospf6d"));
+  const { daemons, protocols } = node.stack?.options ?? {};
+  return (
+    (Array.isArray(daemons) && (daemons.includes("ospfd") || daemons.includes("ospf6d"))) ||
+    (Array.isArray(protocols) && protocols.includes("ospf"))
+  );
 }

@@ -5,9 +5,11 @@ import { access } from "node:fs/promises";
 import type { Lab, NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { type RoutingStack, StackError } from "../stack.js";
+import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { start, stop } from "./node.js";
 import { birdOptions } from "./options.js";
+import { ospfNeighbors } from "./ospf.js";
 import { BIRD_BIN } from "./paths.js";
 import { prepareConfigs } from "./prepare.js";
 import { BIRD_DAEMON, cleanup, daemonStatus, processes } from "./procs.js";
@@ -72,4 +74,6 @@ export const bird: RoutingStack = {
   bgpSummary,
   bgpRoutes,
   ribRoutes,
+  ospfNeighbors,
+  bfdPeers,
 };

@@ -12,7 +12,7 @@ import { birdNodeSchema } from "./schema.js";
 
 // A type alias, not an interface: it then fits StackModel.options (Record<string, unknown>).
 export type BirdOptionsModel = {
-  /** Protocols the node runs that deploy waits for (bgp: from the intent or a raw `protocol bgp`). */
+  /** Protocols the node runs that deploy waits for (bgp, ospf: from the intent or a raw `protocol …`). */
   protocols: string[];
   /** false: BIRD's own BGP timers in the rendered config (bird.lab-timers); absent means on. */
   labTimers?: boolean;
@@ -25,13 +25,25 @@ export function birdOptions(node: NodeModel): BirdOptionsModel | undefined {
 
 /** A `protocol bgp` section in raw bird.conf text (`#` comments start a line, so never match). */
 export const PROTOCOL_BGP = /^[ \t]*protocol[ \t]+bgp\b/m;
+/** A `protocol ospf` section in raw bird.conf text. */
+export const PROTOCOL_OSPF = /^[ \t]*protocol[ \t]+ospf\b/m;
 
 /**
- * The `bgp:` settings BIRD renders (render/bgp.ts). A setting the intent gains later (route
- * reflection, timers, …) is refused on bird nodes until render/bgp.ts learns it, rather than
- * silently dropped.
+ * The `bgp:` settings BIRD renders (render/bgp.ts). A setting the intent gains later is
+ * refused on bird nodes until render/bgp.ts learns it, rather than silently dropped.
  */
-const BGP_KEYS = new Set(["asn", "router-id", "networks", "redistribute", "neighbors"]);
+const BGP_KEYS = new Set([
+  "asn",
+  "router-id",
+  "networks",
+  "advertise-loopbacks",
+  "originate",
+  "redistribute",
+  "rr",
+  "cluster-id",
+  "bfd",
+  "neighbors",
+]);
 const NEIGHBOR_KEYS = new Set([
   "node",
   "address",
@@ -42,7 +54,31 @@ const NEIGHBOR_KEYS = new Set([
   "description",
   "relationship",
   "route-map",
+  "route-reflector-client",
+  "next-hop-self",
+  "bfd",
+  "local-as",
+  "passive",
+  "password",
+  "timers",
+  "default-originate",
+  "allowas-in",
 ]);
+/** Neighbor settings BIRD 2 has no equivalent of, with the reason given at the key. */
+const NEIGHBOR_NEVER: Record<string, string> = {
+  "as-override": "BIRD 2 has no as-override (it never rewrites a peer's AS in the path)",
+  "remove-private-as": "BIRD 2 has no remove-private-as (it would take a per-peer export filter)",
+  weight: "weight is FRR's own, local attribute; BIRD 2 has none (use local preference in a filter)",
+};
+/** Intents BIRD 2 cannot run at all. */
+const INTENT_NEVER: Record<string, string> = {
+  isis: "BIRD 2 has no IS-IS; run this router on FRR (stack: frr) or use ospf",
+};
+/** ospf: settings BIRD 2 cannot render. */
+const OSPF_NEVER: Record<string, string> = {
+  "reference-bandwidth":
+    "BIRD 2 has no auto-cost by bandwidth (every interface costs 10 unless set); set cost on the links instead",
+};
 const ROUTE_KEYS = new Set(["to", "via"]);
 
 function isLinkLocal6(address: string): boolean {
@@ -75,9 +111,35 @@ function refuseUnrendered(args: StackArgs, intents: IntentModels): void {
       `node ${q(args.name)} runs BIRD: wirelab does not render bgp.${key} for BIRD yet`,
     );
   }
+  const set: Readonly<Record<string, unknown>> = args.node;
+  for (const [intent, why] of Object.entries(INTENT_NEVER)) {
+    if (set[intent] !== undefined) args.fail([...args.path, intent], `node ${q(args.name)} runs BIRD: ${why}`);
+  }
+  const ospf: Readonly<Record<string, unknown>> = args.node.ospf ?? {};
+  for (const [key, why] of Object.entries(OSPF_NEVER)) {
+    if (ospf[key] !== undefined) args.fail([...args.path, "ospf", key], `node ${q(args.name)} runs BIRD: ${why}`);
+  }
   (bgp?.neighbors ?? []).forEach((nb, k) => {
-    const nkey = unknown(nb, NEIGHBOR_KEYS);
     const npath: Path = [...args.path, "bgp", "neighbors", k];
+    const nobj: Readonly<Record<string, unknown>> = typeof nb === "object" ? nb : {};
+    const never = Object.keys(NEIGHBOR_NEVER).find((key) => nobj[key] !== undefined && nobj[key] !== false);
+    if (never !== undefined) {
+      args.fail([...npath, never], `node ${q(args.name)} runs BIRD: ${NEIGHBOR_NEVER[never]}`);
+    }
+    if (nobj["send-community"] !== undefined && nobj["send-community"] !== "all") {
+      args.fail(
+        [...npath, "send-community"],
+        `node ${q(args.name)} runs BIRD: BIRD 2 always sends every kind of community; only send-community: all can be rendered`,
+      );
+    }
+    // BIRD's strings have no escapes: a quote or backslash would end or change the password.
+    if (typeof nobj.password === "string" && /["\\]/.test(nobj.password)) {
+      args.fail(
+        [...npath, "password"],
+        `node ${q(args.name)} runs BIRD: a BGP password for BIRD may not hold a quote (") or backslash`,
+      );
+    }
+    const nkey = unknown(nb, new Set([...NEIGHBOR_KEYS, "send-community", ...Object.keys(NEIGHBOR_NEVER)]));
     if (nkey !== undefined) {
       args.fail(
         [...npath, nkey],
@@ -141,9 +203,10 @@ export function resolveBirdOptions(args: StackArgs): BirdOptionsModel {
   const d = args.defaults?.bird ?? {};
   const o = args.node.bird ?? {};
   refuseUnrendered(args, args.intents);
-  const runsBgp =
-    args.intents.bgp !== undefined || PROTOCOL_BGP.test(typeof args.node.config === "string" ? args.node.config : "");
-  const options: BirdOptionsModel = { protocols: runsBgp ? ["bgp"] : [] };
+  const rawText = typeof args.node.config === "string" ? args.node.config : "";
+  const runsBgp = args.intents.bgp !== undefined || PROTOCOL_BGP.test(rawText);
+  const runsOspf = args.intents.ospf !== undefined || PROTOCOL_OSPF.test(rawText);
+  const options: BirdOptionsModel = { protocols: [...(runsBgp ? ["bgp"] : []), ...(runsOspf ? ["ospf"] : [])] };
   if ((o["lab-timers"] ?? d["lab-timers"]) === false) options.labTimers = false;
   return options;
 }
@@ -154,6 +217,9 @@ export const birdLoader: StackLoader = {
   keys: ["config", ...Object.keys(birdNodeSchema)],
   // The intent renders its own BGP protocols; a raw `protocol bgp` next to them would be a
   // second, hand-written view of the same sessions (FRR refuses the same for `router bgp`).
-  sections: { bgp: { label: "protocol bgp", pattern: PROTOCOL_BGP } },
+  sections: {
+    bgp: { label: "protocol bgp", pattern: PROTOCOL_BGP },
+    ospf: { label: "protocol ospf", pattern: PROTOCOL_OSPF },
+  },
   options: resolveBirdOptions,
 };

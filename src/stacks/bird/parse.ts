@@ -190,3 +190,129 @@ export function sinceMs(since: string, now = new Date()): number | undefined {
   t.setHours(Number(time[1]), Number(time[2]), Number(time[3]), fracMs(time[4]));
   return t.getTime() > now.getTime() ? t.getTime() - 86_400_000 : t.getTime();
 }
+
+/** One row of `show ospf neighbors` (every OSPF protocol, each headed `name:`). */
+export interface BirdOspfNeighbor {
+  /** The OSPF protocol (`ospf4`). */
+  protocol: string;
+  routerId: string;
+  priority: number;
+  /** Full, 2-Way, Init, ExStart, Exchange, Loading, Down, Attempt. */
+  state: string;
+  /** The neighbor's role on the segment: DR, BDR, Other, PtP. */
+  role: string;
+  ifname: string;
+  /** Its interface address: IPv4 for OSPFv2, the link-local IPv6 one for OSPFv3. */
+  address: string;
+}
+
+/** `show ospf neighbors` (BIRD 2.0.12): `10.255.0.11 \t  1\tFull/PtP  \t 3.935\t1   10.0.1.1`. */
+export function parseOspfNeighbors(lines: readonly ReplyLine[]): BirdOspfNeighbor[] {
+  const out: BirdOspfNeighbor[] = [];
+  let protocol = "";
+  for (const { text } of lines) {
+    const head = /^(\S+):$/.exec(text.trim());
+    if (head) {
+      protocol = head[1] as string;
+      continue;
+    }
+    const f = text.trim().split(/\s+/);
+    if (f.length !== 6 || !/^\d+$/.test(f[1] as string) || !(f[2] as string).includes("/")) continue;
+    const [state, role] = (f[2] as string).split("/") as [string, string];
+    out.push({
+      protocol,
+      routerId: f[0] as string,
+      priority: Number(f[1]),
+      state,
+      role,
+      ifname: f[4] as string,
+      address: f[5] as string,
+    });
+  }
+  return out;
+}
+
+/** One interface of `show ospf interface` (each protocol headed `name:`). */
+export interface BirdOspfInterface {
+  protocol: string;
+  ifname: string;
+  /** ptp, broadcast, nbma, ptmp, virtual link. */
+  type: string;
+  area?: string;
+  /** This router's state there: PtP, DR, Backup, DROther, Waiting, Down, Loopback. */
+  state: string;
+  /** `stub yes`: no hellos. */
+  stub: boolean;
+}
+
+/** `show ospf interface`: `Interface 1 (10.0.2.0/31)` then `\tKey: value` lines. */
+export function parseOspfInterfaces(lines: readonly ReplyLine[]): BirdOspfInterface[] {
+  const out: BirdOspfInterface[] = [];
+  let protocol = "";
+  let cur: BirdOspfInterface | undefined;
+  for (const { text } of lines) {
+    const head = /^(\S+):$/.exec(text.trim());
+    if (head && !text.startsWith("\t")) {
+      protocol = head[1] as string;
+      continue;
+    }
+    const i = /^Interface (\S+) \(/.exec(text.trim());
+    if (i) {
+      cur = { protocol, ifname: i[1] as string, type: "", state: "", stub: false };
+      out.push(cur);
+      continue;
+    }
+    const kv = /^\s*([^:]+):\s*(.*)$/.exec(text);
+    if (!cur || !kv) continue;
+    const [key, value] = [kv[1] as string, (kv[2] ?? "").trim()];
+    // BIRD marks a stub interface with " (stub)" after its type or state.
+    if ((key === "Type" || key === "State") && /\(stub\)/.test(value)) cur.stub = true;
+    const bare = value.replace(/\s*\(stub\)$/, "");
+    if (key === "Type") cur.type = bare;
+    else if (key === "Area") cur.area = value.split(" ")[0];
+    else if (key === "State") cur.state = bare;
+  }
+  return out;
+}
+
+/** One row of `show bfd sessions` (every BFD protocol, each headed `name:`). */
+export interface BirdBfdSession {
+  protocol: string;
+  address: string;
+  /** The interface, for single-hop sessions; undefined for multihop (BIRD prints `---`). */
+  ifname?: string;
+  /** Up, Down, Init, AdminDown. */
+  state: string;
+  since: string;
+  intervalS: number;
+  timeoutS: number;
+}
+
+const BFD_ROW = /^(\S+)\s+(\S+)\s+(\S+)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?|\S+)\s+([\d.]+)\s+([\d.]+)$/;
+
+/** `show bfd sessions`: `10.1.12.2   e1   Up   2026-12-02 04:26:41.045   0.300   0.900`. */
+export function parseBfdSessions(lines: readonly ReplyLine[]): BirdBfdSession[] {
+  const out: BirdBfdSession[] = [];
+  let protocol = "";
+  for (const { text } of lines) {
+    const t = text.trim();
+    const head = /^(\S+):$/.exec(t);
+    if (head) {
+      protocol = head[1] as string;
+      continue;
+    }
+    const m = BFD_ROW.exec(t);
+    if (!m) continue;
+    const s: BirdBfdSession = {
+      protocol,
+      address: m[1] as string,
+      state: m[3] as string,
+      since: m[4] as string,
+      intervalS: Number(m[5]),
+      timeoutS: Number(m[6]),
+    };
+    if (m[2] !== "---") s.ifname = m[2] as string;
+    out.push(s);
+  }
+  return out;
+}

@@ -12,6 +12,7 @@ import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { birdOptions } from "./options.js";
 import type { BirdProtocol } from "./parse.js";
 import { protocolsOf } from "./query.js";
+import { waitForOspf } from "./ready-ospf.js";
 
 interface Poll {
   node: string;
@@ -83,5 +84,6 @@ export async function waitForBgp(handles: readonly NodeHandle[], opts: ReadyOpti
 /** RoutingStack.waitReady: the protocols of protocolsFor() (options.ts). */
 export function waitReady(protocol: string, handles: NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
   if (protocol === "bgp") return waitForBgp(handles, opts);
+  if (protocol === "ospf") return waitForOspf(handles, opts);
   return Promise.reject(new Error(`bird: no readiness check for protocol '${protocol}'`));
 }

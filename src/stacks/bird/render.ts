@@ -14,6 +14,7 @@ import type { NodeModel } from "../../core/model.js";
 import { type IntentRenderer, type LineOrigin, type RenderedConfig, renderIntents } from "../render.js";
 import { BirdRenderError, renderBgp } from "./render/bgp.js";
 import { lowestIpv4, splitLines } from "./render/common.js";
+import { renderOspf } from "./render/ospf.js";
 import { renderPolicy } from "./render/policy.js";
 import { renderStatic } from "./render/static.js";
 
@@ -31,6 +32,7 @@ const RENDERERS: readonly IntentRenderer[] = [
   { intent: "static", render: renderStatic },
   // Functions before the filters of `protocol bgp` that call them.
   { intent: "policy", render: renderPolicy },
+  { intent: "ospf", render: renderOspf },
   { intent: "bgp", render: renderBgp },
 ];
 
@@ -49,14 +51,15 @@ const DIRECT = /^[ \t]*protocol[ \t]+direct\b/m;
  * `networks` and `redistribute connected`, and to resolve iBGP next hops (BIRD resolves them
  * recursively through the table: without these, a route from an iBGP peer on the same link
  * is unreachable). The kernel and BGP export filters keep them out of the kernel and BGP.
+ * OSPF's `redistribute connected` reads them too.
  */
 function needsDirect(node: NodeModel): boolean {
-  return node.intents.bgp !== undefined;
+  return node.intents.bgp !== undefined || (node.intents.ospf?.redistribute.includes("connected") ?? false);
 }
 
-/** The router id the header sets: the BGP intent's, else the node's lowest IPv4 (loopback first). */
+/** The router id the header sets: the BGP intent's, else OSPF's, else the node's lowest IPv4 (loopback first). */
 export function headerRouterId(node: NodeModel): string | undefined {
-  return node.intents.bgp?.routerId ?? lowestIpv4(node);
+  return node.intents.bgp?.routerId ?? node.intents.ospf?.routerId ?? lowestIpv4(node);
 }
 
 function kernelProtocol(name: string, family: "ipv4" | "ipv6"): string[] {

@@ -13,13 +13,15 @@ import pLimit from "p-limit";
 import type { NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { ipString, isLinkLocal, networkOf, parseInterfaceAddress } from "../../topology/address.js";
+import { type CarriedInfo, chanOf, type Igp, type Want, wantedFromIntent, wantedPrefixes } from "../igp-want.js";
 import { pollUntilReady } from "../poll.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { daemonsFor } from "./daemons.js";
 import { interfaceAddresses, isisState, ospfState } from "./igp.js";
 import { ribRoutes } from "./query.js";
 
-type Igp = "ospf" | "isis";
+export { wantedPrefixes };
+
 const LABEL: Record<Igp, string> = { ospf: "OSPF", isis: "IS-IS" };
 
 /** One interface of a router as its daemon runs it; `chan`: OSPFv2, OSPFv3 or IS-IS. */
@@ -44,16 +46,6 @@ interface Poll {
   ifaces: Iface[];
   nbrs: Nbr[];
 }
-
-/** An adjacency the router should have: on this interface, with one of these ids (any when []). */
-interface Want {
-  chan: string;
-  ifname: string;
-  label: string;
-  ids: string[];
-}
-
-const chanOf = (f: 4 | 6) => (f === 4 ? "OSPFv2" : "OSPFv3");
 
 async function pollRouter(igp: Igp, h: NodeHandle): Promise<Poll | null> {
   try {
@@ -87,31 +79,6 @@ async function pollRouter(igp: Igp, h: NodeHandle): Promise<Poll | null> {
   }
 }
 
-/** Adjacencies the intent says the router has. */
-function wantedFromIntent(igp: Igp, node: NodeModel): Want[] | undefined {
-  const out: Want[] = [];
-  if (igp === "ospf") {
-    const o = node.intents.ospf;
-    if (!o) return undefined;
-    for (const i of o.interfaces) {
-      if (i.passive || i.port === "lo") continue;
-      for (const f of i.families) {
-        for (const p of i.peers.filter((x) => x.families.includes(f))) {
-          out.push({ chan: chanOf(f), ifname: i.ifname, label: p.node, ids: [p.routerId] });
-        }
-      }
-    }
-    return out;
-  }
-  const m = node.intents.isis;
-  if (!m) return undefined;
-  for (const i of m.interfaces) {
-    if (i.passive || i.port === "lo") continue;
-    for (const p of i.peers) out.push({ chan: "IS-IS", ifname: i.ifname, label: p.node, ids: [p.node, p.systemId] });
-  }
-  return out;
-}
-
 /** Raw config: the router at the other end of each cable, when both ends run the IGP there, unpassive. */
 function wantedFromState(poll: Poll, polls: Map<string, Poll>): Want[] {
   const out: Want[] = [];
@@ -130,88 +97,6 @@ function wantedFromState(poll: Poll, polls: Map<string, Poll>): Want[] {
 
 function portName(node: NodeModel, ifname: string): string {
   return node.ports.find((p) => p.ifname === ifname)?.name ?? ifname;
-}
-
-/** What a router carries into the IGP and who it is adjacent to, for wantedPrefixes. */
-export interface CarriedInfo {
-  prefixes: string[];
-  peers: string[];
-  families: Set<4 | 6>;
-}
-
-/**
- * Prefixes each router must have in its RIB, by router name (see the header): every prefix
- * the other routers of its domain carry. Intent routers from their model; routers whose IGP
- * is raw config from `raw` (read back from their daemon, see rawCarried). Domains are the
- * routers joined by adjacencies either side expects.
- */
-export function wantedPrefixes(
-  igp: Igp,
-  nodes: readonly NodeModel[],
-  raw: ReadonlyMap<string, CarriedInfo> = new Map(),
-): Map<string, { prefix: string; from: string }[]> {
-  type Info = CarriedInfo & { node: NodeModel; l1Area?: string };
-  const info = new Map<string, Info>();
-  for (const n of nodes) {
-    const m = igp === "ospf" ? n.intents.ospf : n.intents.isis;
-    if (!m) {
-      const r = raw.get(n.name);
-      if (r) info.set(n.name, { node: n, ...r });
-      continue;
-    }
-    const ifs = m.interfaces;
-    const l1Area = igp === "isis" && n.intents.isis?.type === "level-1" ? n.intents.isis.area : undefined;
-    info.set(n.name, {
-      node: n,
-      prefixes: [...new Set(ifs.flatMap((i) => i.prefixes))],
-      peers: ifs.flatMap((i) => i.peers.map((p) => p.node)),
-      families: new Set(ifs.flatMap((i) => i.families)),
-      l1Area,
-    });
-  }
-  // Adjacency both ways: an intent router does not list a raw-config peer, the peer lists it.
-  const links = new Map<string, Set<string>>();
-  const join = (a: string, b: string) => {
-    if (!links.has(a)) links.set(a, new Set());
-    links.get(a)?.add(b);
-  };
-  for (const [name, r] of info) {
-    for (const p of r.peers) {
-      if (!info.has(p)) continue;
-      join(name, p);
-      join(p, name);
-    }
-  }
-  const domain = new Map<string, string>();
-  for (const start of info.keys()) {
-    if (domain.has(start)) continue;
-    const stack = [start];
-    domain.set(start, start);
-    while (stack.length) {
-      for (const p of links.get(stack.pop() as string) ?? []) {
-        if (!domain.has(p)) {
-          domain.set(p, start);
-          stack.push(p);
-        }
-      }
-    }
-  }
-  const out = new Map<string, { prefix: string; from: string }[]>();
-  for (const [name, r] of info) {
-    const want: { prefix: string; from: string }[] = [];
-    for (const [other, s] of info) {
-      if (other === name || domain.get(other) !== domain.get(name)) continue;
-      // A level-1 router learns its own area's prefixes (and a default from the area's exit).
-      if (r.l1Area !== undefined && s.node.intents.isis?.area !== r.l1Area) continue;
-      for (const prefix of s.prefixes) {
-        if (r.families.has(prefix.includes(":") ? 6 : 4) && !want.some((w) => w.prefix === prefix)) {
-          want.push({ prefix, from: other });
-        }
-      }
-    }
-    out.set(name, want);
-  }
-  return out;
 }
 
 /**
@@ -293,10 +178,9 @@ async function ribOf(h: NodeHandle): Promise<Set<string> | null> {
 export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts: ReadyOptions): Promise<ReadyProgress> {
   const daemons = igp === "ospf" ? ["ospfd", "ospf6d"] : ["isisd"];
   const routers = handles.filter((h) => daemonsFor(h.node).some((d) => daemons.includes(d)));
-  const intentPrefixes = wantedPrefixes(
-    igp,
-    routers.map((h) => h.node),
-  );
+  // The domain may span stacks (a mixed lab): every router of the lab says what it carries.
+  const labNodes = opts.labNodes ?? routers.map((h) => h.node);
+  const intentPrefixes = wantedPrefixes(igp, labNodes);
   const limit = pLimit(32);
   const label = LABEL[igp];
   return pollUntilReady(opts, async () => {
@@ -342,13 +226,7 @@ export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts:
       rawPolls.forEach((p, k) => {
         raw.set(p.handle.node.name, rawCarried(igp, p, polls, seen[k]));
       });
-      const prefixes = raw.size
-        ? wantedPrefixes(
-            igp,
-            routers.map((h) => h.node),
-            raw,
-          )
-        : intentPrefixes;
+      const prefixes = raw.size ? wantedPrefixes(igp, labNodes, raw) : intentPrefixes;
       const ribs = await Promise.all(routers.map((h) => limit(() => ribOf(h))));
       routers.forEach((h, k) => {
         const rib = ribs[k];

@@ -15,11 +15,14 @@
 //   next hop reached through another BGP route resolves, as in FRR; BIRD would not resolve
 //   a recursive route through a recursive one within one table.
 // - IPv4 neighbors carry IPv4, IPv6 neighbors IPv6 (FRR's rendering does the same).
+// - route reflection (`rr client`, `rr cluster id`) and FRR's neighbor options in BIRD's
+//   words (sessionLines); what BIRD 2 has no equivalent of is refused by the loader
+//   (options.ts), never dropped here.
 import { isIP } from "node:net";
 import type { NodeModel } from "../../../core/model.js";
 import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
 import { birdOptions } from "../options.js";
-import { BirdRenderError, birdString, birdSymbol, isLinkLocal6, isV6, portOf } from "./common.js";
+import { BirdRenderError, birdString, birdSymbol, isLinkLocal6, isV6, portFacing, portOf } from "./common.js";
 import { policyFilter, policyName } from "./policy.js";
 import { relationshipChannelLines, renderRelationshipFilters } from "./relationships.js";
 
@@ -60,7 +63,9 @@ function familyOf(nb: BgpNeighborModel): Family {
 
 /** What the intent announces of a family: the announce filter's rules (none: nothing). */
 function announceRules(bgp: BgpModel, family: Family): string[] {
-  const nets = bgp.networks.filter((p) => isV6(p) === (family === "ipv6"));
+  const nets = [...bgp.networks, ...(bgp.originate ?? []).filter((p) => !bgp.networks.includes(p))].filter(
+    (p) => isV6(p) === (family === "ipv6"),
+  );
   const incomplete = "{ bgp_origin = ORIGIN_INCOMPLETE; accept; }";
   const rules: string[] = [];
   if (nets.length) rules.push(`  if net ~ [ ${nets.join(", ")} ] then accept;`);
@@ -143,11 +148,99 @@ function sourceAddress(node: NodeModel, nb: BgpNeighborModel): string | undefine
   return pick;
 }
 
+/**
+ * Static protocols the intent adds to the BGP tables: `originate` (discard routes in the
+ * routing table, installed in the kernel as FRR's staticd installs them, and announced) and
+ * the default route of `default-originate` neighbors (in the BGP table only, so it never
+ * reaches the kernel; preference 1, so a default learned from a peer still wins).
+ */
+export const ORIGINATE = { ipv4: "wl_originate4", ipv6: "wl_originate6" } as const;
+export const DEFAULT_ORIGINATE = { ipv4: "wl_default4", ipv6: "wl_default6" } as const;
+const DEFAULT_NET = { ipv4: "0.0.0.0/0", ipv6: "::/0" } as const;
+
+function staticProtocols(bgp: BgpModel): string[] {
+  const out: string[] = [];
+  for (const family of ["ipv4", "ipv6"] as const) {
+    const mine = (bgp.originate ?? []).filter((p) => isV6(p) === (family === "ipv6"));
+    if (mine.length) {
+      out.push(`protocol static ${ORIGINATE[family]} {`, `  ${family};`);
+      for (const p of mine) out.push(`  route ${p} blackhole;`);
+      out.push("}");
+    }
+    if (bgp.neighbors.some((n) => n.defaultOriginate && familyOf(n) === family)) {
+      out.push(
+        `protocol static ${DEFAULT_ORIGINATE[family]} {`,
+        `  ${family} { table ${BGP_TABLES[family].table}; preference 1; };`,
+        `  route ${DEFAULT_NET[family]} blackhole;`,
+        "}",
+      );
+    }
+  }
+  return out;
+}
+
+/** The address of this node on the link toward a peer (a session that needs a source address). */
+function linkAddress(node: NodeModel, nb: BgpNeighborModel): string | undefined {
+  const port = portFacing(node, nb.address);
+  const v6 = isIP(nb.address) === 6;
+  return port?.addresses.map((a) => a.split("/")[0] ?? a).find((a) => isV6(a) === v6 && !isLinkLocal6(a));
+}
+
+/** Session lines of one neighbor: FRR's neighbor options, in BIRD's words. */
+function sessionLines(node: NodeModel, bgp: BgpModel, nb: BgpNeighborModel, labTimers: boolean): string[] {
+  const out: string[] = [];
+  const ibgp = nb.remoteAs === bgp.asn;
+  // FRR's `local-as N no-prepend replace-as`: the peer sees only N, which is BIRD's local as.
+  out.push(`local as ${nb.localAs ?? bgp.asn};`, `neighbor ${nb.address} as ${nb.remoteAs};`);
+  if (isLinkLocal6(nb.address)) {
+    // The loader refuses a link-local neighbor without a port.
+    const port = nb.port === undefined ? undefined : portOf(node, nb.port);
+    if (port) out.push(`interface ${birdString(port.ifname)};`);
+  }
+  // BIRD runs iBGP multihop (next hops resolved through the IGP table) and bound to no
+  // address; BFD on a multihop session needs the address it runs from.
+  const multihop = ibgp || nb.ebgpMultihop !== undefined || nb.disableConnectedCheck === true;
+  const src = sourceAddress(node, nb) ?? (nb.bfd && multihop ? linkAddress(node, nb) : undefined);
+  if (nb.bfd && multihop && src === undefined) {
+    throw new BirdRenderError(
+      `BGP neighbor ${nb.address}: BFD on a multihop session needs the address it runs from, and none of this node's links reaches the neighbor; set update-source`,
+    );
+  }
+  if (src) out.push(`source address ${src};`);
+  if (nb.ebgpMultihop !== undefined) out.push(`multihop ${nb.ebgpMultihop};`);
+  // eBGP between loopbacks of cabled routers: one hop, but not on a connected subnet (FRR's
+  // disable-connected-check); BIRD's direct mode would wait for the peer to appear on one.
+  else if (nb.disableConnectedCheck) out.push("multihop 1;");
+  if (nb.routeReflectorClient) {
+    out.push("rr client;");
+    if (bgp.clusterId) out.push(`rr cluster id ${bgp.clusterId};`);
+  }
+  if (nb.passive) out.push("passive on;");
+  // The loader refuses quotes and backslashes, which a BIRD string cannot hold.
+  if (nb.password !== undefined) out.push(`password "${nb.password}";`);
+  // FRR's bare `allowas-in` accepts 3 occurrences; BIRD's bare `allow local as` any number.
+  if (nb.allowasIn !== undefined && nb.allowasIn !== false) {
+    out.push(`allow local as ${nb.allowasIn === true ? 3 : nb.allowasIn};`);
+  }
+  if (nb.bfd) out.push("bfd on;");
+  const timers = labTimers ? [...LAB_TIMERS] : [];
+  if (nb.timers) {
+    const { keepalive, hold } = nb.timers;
+    // BIRD takes keepalive 1-65535; hold 0 (no keepalives) needs no keepalive line.
+    const own = [`hold time ${hold};`, ...(keepalive > 0 && hold !== 0 ? [`keepalive time ${keepalive};`] : [])];
+    out.push(...own, ...timers.filter((t) => !/^(hold|keepalive) time/.test(t)));
+  } else out.push(...timers);
+  return out.map((l) => `  ${l}`);
+}
+
 export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
   const out: string[] = [];
   // Both families, whatever the neighbors: the table shows what the node would announce.
   for (const family of ["ipv4", "ipv6"] as const) out.push(...bgpTable(bgp, family));
   out.push(...renderRelationshipFilters(bgp));
+  out.push(...staticProtocols(bgp));
+  // BFD sessions of BGP neighbors run in BIRD's own BFD protocol (one per router).
+  if (bgp.neighbors.some((n) => n.bfd)) out.push("protocol bfd wl_bfd {", "}");
   const names = protocolNames(bgp);
   const labTimers = birdOptions(node)?.labTimers !== false;
   bgp.neighbors.forEach((nb, i) => {
@@ -155,27 +248,31 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
     out.push(`protocol bgp ${birdSymbol(names[i] as string)} {`);
     const desc = nb.description ?? nb.node;
     if (desc) out.push(`  description ${birdString(desc)};`);
-    out.push(`  local as ${bgp.asn};`, `  neighbor ${nb.address} as ${nb.remoteAs};`);
-    if (isLinkLocal6(nb.address)) {
-      // The loader refuses a link-local neighbor without a port.
-      const port = nb.port === undefined ? undefined : portOf(node, nb.port);
-      if (port) out.push(`  interface ${birdString(port.ifname)};`);
-    }
-    const src = sourceAddress(node, nb);
-    if (src) out.push(`  source address ${src};`);
-    if (nb.ebgpMultihop !== undefined) out.push(`  multihop ${nb.ebgpMultihop};`);
-    if (labTimers) out.push(...LAB_TIMERS.map((t) => `  ${t}`));
+    out.push(...sessionLines(node, bgp, nb, labTimers));
     const t = BGP_TABLES[family];
+    // The default-originate route is in the BGP table for the neighbors that asked for it only.
+    const anyDefault = bgp.neighbors.some((n) => n.defaultOriginate && familyOf(n) === family);
+    const exp =
+      anyDefault && !nb.defaultOriginate ? `export where proto != "${DEFAULT_ORIGINATE[family]}";` : "export all;";
+    // An export filter of its own would send the default another neighbor asked for: not
+    // composed yet, so refused rather than leaked.
+    if (exp !== "export all;" && (nb.relationship !== undefined || nb.routeMapOut !== undefined)) {
+      throw new BirdRenderError(
+        `BGP neighbor ${nb.node ?? nb.address}: an export route-map or relationship next to another neighbor's default-originate is not rendered for BIRD yet`,
+      );
+    }
     out.push(
       `  ${family} {`,
       `    table ${t.table};`,
       `    igp table ${t.rib};`,
-      // A neighbor has a relationship (Gao-Rexford filters) or route maps, never both (refused in intents/bgp/options.ts).
+      ...(nb.nextHopSelf ? ["    next hop self;"] : []),
+      // A neighbor has a relationship (Gao-Rexford filters) or route maps, never both (refused
+      // in intents/bgp/options.ts); either replaces import all / export all.
       ...(nb.relationship !== undefined
         ? relationshipChannelLines(nb).map((l) => `    ${l}`)
         : [
             nb.routeMapIn === undefined ? "    import all;" : `    import filter ${policyFilter(nb.routeMapIn)};`,
-            nb.routeMapOut === undefined ? "    export all;" : `    export filter ${policyFilter(nb.routeMapOut)};`,
+            nb.routeMapOut === undefined ? `    ${exp}` : `    export filter ${policyFilter(nb.routeMapOut)};`,
           ]),
       "  };",
       "}",
