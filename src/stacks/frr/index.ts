@@ -14,9 +14,10 @@ import { daemonsFor, protocolsFor } from "./daemons.js";
 import { start, stop } from "./node.js";
 import { prepareConfigs } from "./prepare.js";
 import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
-import { bgpPeers, bgpRoutes, bgpSummary, isisAdjacencies, ospfNeighbors, ribRoutes } from "./query.js";
+import { bgpPeers, bgpRoutes, bgpSummary, igpState, isisAdjacencies, ospfNeighbors, ribRoutes } from "./query.js";
 import { waitReady } from "./ready.js";
 import { FRR_INTENTS } from "./render.js";
+import { runningProtocols } from "./running.js";
 import { runningConfig } from "./save.js";
 import { FRR_USER, startSteps } from "./start.js";
 
@@ -106,5 +107,7 @@ export const frr: RoutingStack = {
   ribRoutes,
   ospfNeighbors,
   isisAdjacencies,
+  igpState,
+  runningProtocols,
   bfdPeers,
 };
