@@ -104,7 +104,12 @@ export function runsIgp(node: NodeModel): boolean {
 }
 
 /** The node's OSPF and IS-IS as they run; undefined when it runs neither (or its stack cannot say). */
-export async function readIgp(labName: string, lab: Lab, node: NodeModel, timeoutMs = 5000): Promise<NodeIgp | undefined> {
+export async function readIgp(
+  labName: string,
+  lab: Lab,
+  node: NodeModel,
+  timeoutMs = 5000,
+): Promise<NodeIgp | undefined> {
   const stack = stackOf(node);
   if (!stack?.igpState || !runsIgp(node)) return undefined;
   const st = await stack.igpState(nodeHandle(labName, node), stack.protocols(node), { timeoutMs });
@@ -184,7 +189,11 @@ export async function readIgp(labName: string, lab: Lab, node: NodeModel, timeou
  * What every router of the lab runs, read back from its running daemons (raw config
  * included), by node name; a node whose stack cannot say, or does not answer, is left out.
  */
-export async function runningRouting(labName: string, lab: Lab, concurrency = 6): Promise<Map<string, RunningProtocol[]>> {
+export async function runningRouting(
+  labName: string,
+  lab: Lab,
+  concurrency = 6,
+): Promise<Map<string, RunningProtocol[]>> {
   const limit = pLimit(concurrency);
   const out = new Map<string, RunningProtocol[]>();
   await Promise.all(

@@ -25,6 +25,8 @@ export class LabWatcher {
     readonly lab: string,
     readonly intervalMs = 1000,
     private readonly onError: (e: Error) => void = () => {},
+    /** The layout every snapshot asks the page for (`wirelab graph --layout`); automatic when unset. */
+    private readonly layout?: "tiers" | "force",
   ) {}
 
   /** The lab's recorded state (the last one seen, once the lab has been destroyed). */
@@ -93,7 +95,7 @@ export class LabWatcher {
     try {
       const { state, destroyed } = await this.state();
       if (!state) throw new Error(`no lab named '${this.lab}' is deployed`);
-      const next = await gatherSnapshot(state, { destroyed });
+      const next = await gatherSnapshot(state, { destroyed, layout: this.layout });
       this.takenAt = Date.now();
       const prev = this.snap;
       this.snap = next;

@@ -1,8 +1,10 @@
 // What a node's FRR runs, read back from its running configuration (`show running-config`
 // of all its daemons): the routing column of deploy's summary, raw-config nodes included.
 import type { NodeHandle } from "../../runtimes/runtime.js";
+import { runOk } from "../../util/exec.js";
 import type { QueryOptions, RunningProtocol } from "../stack.js";
 import { vtyshInside } from "./channel.js";
+import { execCommand } from "./cli.js";
 
 /** `router <name>` sections FRR knows, in the words the summary uses. */
 const ROUTERS: Record<string, string> = { ospf6: "ospf", openfabric: "openfabric", rip: "rip", ripng: "ripng" };
@@ -21,29 +23,40 @@ export function parseRunningProtocols(text: string): RunningProtocol[] {
     const line = raw.trimEnd();
     if (!line.startsWith(" ")) section = line;
     const t = line.trim();
-    let m: RegExpExecArray | null;
-    if ((m = /^router bgp (\d+)/.exec(line))) add("bgp", `AS${m[1]}`);
+    const bgp = /^router bgp (\d+)/.exec(line);
+    const other = /^router (\S+)/.exec(line);
+    if (bgp) add("bgp", `AS${bgp[1]}`);
     else if (/^router ospf(\s|$)/.test(line)) add("ospf");
     else if (/^router isis\s/.test(line)) {
       add("isis");
       isisLevel ??= "level-1-2";
-    } else if ((m = /^router (\S+)/.exec(line))) add(ROUTERS[m[1] as string] ?? (m[1] as string));
+    } else if (other) add(ROUTERS[other[1] as string] ?? (other[1] as string));
     else if (/^ipv6? route\s/.test(line)) add("static");
     else if (line === "bfd") add("bfd");
     if (!line.startsWith(" ")) continue;
-    if ((m = /^(?:network \S+ area|ip ospf area|ipv6 ospf6 area) (\S+)/.exec(t))) add("ospf", `area ${m[1]}`);
-    if (section.startsWith("router isis") && (m = /^is-type (\S+)/.exec(t))) {
-      isisLevel = (m[1] as string).replace(/-only$/, "");
-    }
+    const area = /^(?:network \S+ area|ip ospf area|ipv6 ospf6 area) (\S+)/.exec(t);
+    if (area) add("ospf", area[1]);
+    const type = section.startsWith("router isis") ? /^is-type (\S+)/.exec(t) : null;
+    if (type) isisLevel = (type[1] as string).replace(/-only$/, "");
   }
   if (isisLevel && found.has("isis")) found.get("isis")?.add(isisLevel);
   const order = ["bgp", "ospf", "isis", "static", "bfd"];
   const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
   return [...found]
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
-    .map(([name, details]) => (details.size ? { name, detail: [...details].sort().join(" ") } : { name }));
+    .map(([name, details]) => {
+      if (!details.size) return { name };
+      const list = [...details].sort().join(", ");
+      return { name, detail: name === "ospf" ? `area ${list}` : list };
+    });
 }
 
 export async function runningProtocols(handle: NodeHandle, opts: QueryOptions = {}): Promise<RunningProtocol[]> {
-  return parseRunningProtocols(await vtyshInside(handle, ["show running-config"], opts.timeoutMs ?? 10_000));
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  // Pathspace nodes: the node's own vtysh (its -N), as `wirelab save` reads it; others inside.
+  if (!handle.hostFs || handle.remote) {
+    return parseRunningProtocols(await vtyshInside(handle, ["show running-config"], timeoutMs));
+  }
+  const [cmd, ...args] = handle.execArgv(execCommand(handle, ["vtysh", "-c", "show running-config"]));
+  return parseRunningProtocols((await runOk(cmd as string, args, { timeoutMs })).stdout);
 }

@@ -63,7 +63,7 @@
   // Node sizes from their labels (cytoscape's `width: label` is deprecated).
   const FONTS = {
     node: [12, "system-ui, sans-serif"],
-    router: [11, "ui-monospace, monospace"],
+    router: [12, "ui-monospace, monospace"],
     port: [11, "system-ui, sans-serif", "bold"],
   };
   const measure = document.createElement("canvas").getContext("2d");
@@ -133,6 +133,8 @@
           status: n.status,
           fill,
           border,
+          role: n.role,
+          ...(n.tier !== undefined ? { tier: n.tier } : {}),
           ...box(`${n.name}\n${sub}`, "node"),
         },
         classes: `node role-${n.role} status-${n.status.replace(/\s+/g, "-")}`,
@@ -163,19 +165,105 @@
     return els;
   }
 
+  /** Prefix lists longer than this are counted on the graph (the node's drawer lists them all). */
+  const MAX_PREFIX_LINES = 4;
+
+  /** A router's IGP in one or two lines: "OSPF area 0.0.0.0 · DR on eth2", "IS-IS L2 49.0001". */
+  function igpLines(n) {
+    const out = [];
+    const o = n.igp?.ospf;
+    if (o) {
+      const dr = [
+        ...new Set(
+          o.interfaces
+            .filter((i) => i.role === "DR" || i.role === "Backup")
+            .map((i) => `${i.role === "DR" ? "DR" : "BDR"} ${i.port}`),
+        ),
+      ];
+      out.push(
+        `OSPF ${o.areas.length > 1 ? "areas" : "area"} ${o.areas.join(", ")}${o.areas.length > 1 ? " (ABR)" : ""}`,
+      );
+      if (dr.length) out.push(`  ${dr.join(", ")}`);
+    }
+    const i = n.igp?.isis;
+    if (i)
+      out.push(
+        `IS-IS ${i.levels.map((l) => `L${l}`).join("+")}${i.nets.length ? ` ${i.nets.map((x) => `${x.split(".")[0]}.${x.split(".")[1]}`).join(", ")}` : ""}`,
+      );
+    for (const e of n.igp?.errors || []) out.push(`! ${e}`);
+    return out;
+  }
+
+  function prefixLines(n) {
+    const lines = [];
+    if (n.announced.length + n.received.length > MAX_PREFIX_LINES) {
+      lines.push(`▲ ${n.announced.length} announced · ▼ ${n.received.length} received`);
+      return lines;
+    }
+    for (const p of n.announced) lines.push(`▲ ${p}`);
+    for (const r of n.received) lines.push(`▼ ${r.prefix}${r.aspath ? ` [${r.aspath}]` : ""}`);
+    return lines;
+  }
+
+  /**
+   * IGP adjacencies as edges between routers: one per pair, protocol and port, OSPFv2 and v3
+   * together; each router's halves toward the other are matched in port order (parallel
+   * links pair up in order); green when every half is up.
+   */
+  function igpEdges(s) {
+    const halves = new Map(); // "proto~from~to" → Map(port → halves)
+    const add = (proto, from, to, port, detail, half) => {
+      if (!s.nodes[to] || from === to) return;
+      const key = `${proto}~${from}~${to}`;
+      const byPort = halves.get(key) || new Map();
+      const list = byPort.get(port) || { detail, halves: [] };
+      list.halves.push(half);
+      byPort.set(port, list);
+      halves.set(key, byPort);
+    };
+    for (const n of Object.values(s.nodes)) {
+      for (const nb of n.igp?.ospf?.neighbors || []) {
+        const text = `${n.name} ${nb.port}: OSPFv${nb.version} ${nb.state}${nb.role ? `/${nb.role}` : ""}`;
+        add("OSPF", n.name, nb.neighbor, nb.port, nb.area ? `area ${nb.area}` : "", { text, up: nb.up });
+      }
+      for (const a of n.igp?.isis?.adjacencies || []) {
+        const text = `${n.name} ${a.port}: L${a.level} ${a.state}${a.circuitType ? ` circuit ${a.circuitType}` : ""}`;
+        add("IS-IS", n.name, a.neighbor, a.port, `L${a.level}`, { text, up: a.up });
+      }
+    }
+    const sorted = (m) =>
+      [...(m || new Map()).entries()].sort(([x], [y]) => x.localeCompare(y, undefined, { numeric: true }));
+    const out = [];
+    for (const [key, byPort] of halves) {
+      const [proto, from, to] = key.split("~");
+      if (from > to && halves.has(`${proto}~${to}~${from}`)) continue; // drawn from the other side
+      const back = sorted(halves.get(`${proto}~${to}~${from}`));
+      sorted(byPort).forEach(([port, h], k) => {
+        const other = back[k]?.[1];
+        out.push({
+          id: `${proto}~${from}:${port}~${to}`,
+          proto,
+          a: from,
+          b: to,
+          detail: h.detail,
+          halves: [...h.halves, ...(other ? other.halves : [])],
+        });
+      });
+    }
+    return out;
+  }
+
   function routingElements(s) {
     const els = [];
     const inSession = new Set(Object.values(s.sessions).flatMap((x) => [x.a, x.b]));
     const asns = new Set();
     for (const n of Object.values(s.nodes)) {
-      if (n.asn === undefined && !inSession.has(n.name)) continue;
+      if (n.asn === undefined && !inSession.has(n.name) && !n.igp) continue;
       if (n.asn !== undefined && !asns.has(n.asn)) {
         asns.add(n.asn);
         els.push({ group: "nodes", data: { id: `as:${n.asn}`, asn: n.asn, label: `AS ${n.asn}` }, classes: "as" });
       }
-      const lines = [n.name];
-      for (const p of n.announced) lines.push(`▲ ${p}`);
-      for (const r of n.received) lines.push(`▼ ${r.prefix}${r.aspath ? ` [${r.aspath}]` : ""}`);
+      const lines = [n.name, ...igpLines(n), ...prefixLines(n)];
       const [fill, border] = nodeColors(n.role);
       els.push({
         group: "nodes",
@@ -188,8 +276,27 @@
           fill,
           border,
           status: n.status,
+          ...(n.tier !== undefined ? { tier: n.tier } : {}),
         },
         classes: `router status-${n.status.replace(/\s+/g, "-")}`,
+      });
+    }
+    for (const e of igpEdges(s)) {
+      if (!els.some((x) => x.data.id === `r:${e.b}`)) continue;
+      const up = e.halves.every((h) => h.up);
+      els.push({
+        group: "edges",
+        data: {
+          id: `i:${e.id}`,
+          igp: e.id,
+          source: `r:${e.a}`,
+          target: `r:${e.b}`,
+          label: `${e.proto} ${e.detail}`.trim(),
+          halves: e.halves,
+          proto: e.proto,
+          color: up ? COLORS.up : COLORS.down,
+        },
+        classes: `igp ${e.proto === "OSPF" ? "ospf" : "isis"} ${up ? "established" : "not-established"}`,
       });
     }
     for (const x of Object.values(s.sessions)) {
@@ -259,6 +366,8 @@
         "text-background-opacity": 0.9,
         "text-background-padding": 2,
         color: "#334155",
+        // Labels too small to read at this zoom are hidden (zoom in for them), not drawn as smudges.
+        "min-zoomed-font-size": 7,
       },
     },
     {
@@ -286,6 +395,11 @@
     { selector: "edge.session", style: { width: 3, "text-rotation": "none", "font-size": 11 } },
     { selector: "edge.not-established", style: { "line-style": "dashed" } },
     {
+      selector: "edge.igp",
+      style: { width: 2, "line-style": "dotted", "text-rotation": "none", "font-size": 11, "curve-style": "bezier" },
+    },
+    { selector: "edge.igp.not-established", style: { "line-style": "dashed" } },
+    {
       selector: "node.as",
       style: {
         label: "data(label)",
@@ -304,7 +418,7 @@
     },
     {
       selector: "node.router",
-      style: { "text-justification": "left", "font-family": "ui-monospace, monospace", "font-size": 11 },
+      style: { "text-justification": "left", "font-family": "ui-monospace, monospace", "font-size": 12 },
     },
     { selector: "node.external", style: { shape: "ellipse", "border-style": "dashed", "background-color": "#fff" } },
     { selector: ":selected", style: { "overlay-color": "#2563eb", "overlay-opacity": 0.15, "overlay-padding": 6 } },
@@ -355,6 +469,115 @@
       })
       .run();
     cy.layout(layoutOptions(edgeLength)).run();
+  }
+
+  /** Tiers when asked (`wirelab graph --layout`), else when the lab marks any node's tier (generated Clos labs do). */
+  function useTiers() {
+    if (snap?.meta.layout) return snap.meta.layout === "tiers";
+    return Object.values(snap?.nodes || {}).some((n) => n.tier !== undefined);
+  }
+
+  const natural = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+
+  /**
+   * Rows by tier (0 on top): a node's tier is its `graph.tier`; a host or bridge without
+   * one hangs under the node it is cabled to; the rest by hops from the top tier. A row too
+   * wide for the pane is wrapped onto several rows (every row of a tier still below every row
+   * of the tier above); leaves keep their hosts under them as one block.
+   */
+  function tiersLayout(cy) {
+    const nodes = cy.nodes().filter((n) => !n.isParent());
+    if (!nodes.length) return;
+    const tier = new Map();
+    const under = new Map(); // child id → parent node
+    for (const n of nodes) if (n.data("tier") !== undefined) tier.set(n.id(), n.data("tier"));
+    for (const n of nodes) {
+      if (tier.has(n.id())) continue;
+      const nb = n.neighborhood("node").filter((x) => !x.isParent());
+      if ((n.data("role") === "host" || nb.length === 1) && nb.length >= 1) {
+        const p = nb.filter((x) => tier.has(x.id()))[0] || nb[0];
+        if (p && p.id() !== n.id()) under.set(n.id(), p);
+      }
+    }
+    // Nodes with no tier and no parent: hops from the tiered ones (or from the busiest node).
+    const free = nodes.filter((n) => !tier.has(n.id()) && !under.has(n.id()));
+    if (free.length) {
+      const roots = nodes.filter((n) => tier.has(n.id()));
+      const start = roots.length ? roots : nodes.sort((a, b) => b.degree() - a.degree()).slice(0, 1);
+      start.forEach((r) => {
+        if (!tier.has(r.id())) tier.set(r.id(), 0);
+      });
+      cy.elements().bfs({
+        roots: start,
+        visit: (v, _e, u) => {
+          if (!tier.has(v.id()) && !under.has(v.id()) && !v.isParent())
+            tier.set(v.id(), (u ? (tier.get(u.id()) ?? 0) : 0) + 1);
+        },
+      });
+      for (const n of free) if (!tier.has(n.id())) tier.set(n.id(), 0);
+    }
+    const GAP = 28;
+    const ROW = 150;
+    // Blocks: a tiered node with what hangs under it.
+    const kids = new Map();
+    for (const [c, p] of under) kids.set(p.id(), [...(kids.get(p.id()) || []), cy.getElementById(c)]);
+    const block = (n) => {
+      const k = (kids.get(n.id()) || []).sort((a, b) => natural(a.id(), b.id()));
+      const kw = k.reduce((w, c) => w + c.width() + GAP, -GAP);
+      return { n, kids: k, w: Math.max(n.width(), kw) + GAP, h: ROW + (k.length ? ROW * 0.8 : 0) };
+    };
+    const tiers = [...new Set(tier.values())].sort((a, b) => a - b);
+    const rows = tiers.map((t) =>
+      nodes
+        .filter((n) => tier.get(n.id()) === t && !under.has(n.id()))
+        .sort((a, b) => natural(a.data("name") || a.id(), b.data("name") || b.id()))
+        .map(block),
+    );
+    // Width to wrap at: the pane's shape, for the whole drawing's area.
+    const pane = cy.container().getBoundingClientRect();
+    const aspect = pane.width > 0 && pane.height > 0 ? pane.width / pane.height : 1.6;
+    const area = rows.flat().reduce((a, b) => a + b.w * b.h, 0);
+    const widest = Math.max(...rows.map((r) => Math.max(...r.map((b) => b.w))));
+    const wrapAt = Math.max(widest, Math.sqrt(area * aspect) * 1.15);
+    let y = 0;
+    const place = [];
+    for (const r of rows) {
+      const lines = [];
+      let line = [];
+      let w = 0;
+      for (const b of r) {
+        if (line.length && w + b.w > wrapAt) {
+          lines.push(line);
+          line = [];
+          w = 0;
+        }
+        line.push(b);
+        w += b.w;
+      }
+      if (line.length) lines.push(line);
+      // Lines of one tier share one column grid, so a wrapped tier reads as a table.
+      const cols = Math.max(...lines.map((l) => l.length));
+      const colW = Math.max(...r.map((b) => b.w));
+      for (const l of lines) {
+        const lw = lines.length > 1 ? cols * colW : l.reduce((a, b) => a + b.w, 0);
+        let x = -lw / 2;
+        for (const b of l) {
+          const bw = lines.length > 1 ? colW : b.w;
+          place.push([b.n, x + bw / 2, y]);
+          let kx = x + bw / 2 - b.kids.reduce((a, c) => a + c.width() + GAP, -GAP) / 2;
+          for (const c of b.kids) {
+            place.push([c, kx + c.width() / 2, y + ROW * 0.8]);
+            kx += c.width() + GAP;
+          }
+          x += bw;
+        }
+        y += Math.max(...l.map((b) => b.h));
+      }
+      y += ROW * 0.4;
+    }
+    cy.batch(() => {
+      for (const [n, x, yy] of place) n.position({ x, y: yy });
+    });
   }
 
   function makeCy(container) {
@@ -441,8 +664,11 @@
     }
     cy.elements().remove();
     cy.add(els);
-    if (cy.nodes().length) layout(cy, edgeLength);
-    turnToPane(cy);
+    if (cy.nodes().length && useTiers()) tiersLayout(cy);
+    else {
+      if (cy.nodes().length) layout(cy, edgeLength);
+      turnToPane(cy);
+    }
     fit(cy);
   }
 
@@ -459,7 +685,8 @@
     requestAnimationFrame(() => {
       for (const p of visiblePanes()) {
         cys[p].resize();
-        turnToPane(cys[p]);
+        if (useTiers()) tiersLayout(cys[p]);
+        else turnToPane(cys[p]);
         placeCableLabels(cys[p]);
         fit(cys[p]);
       }
@@ -601,7 +828,17 @@
       ),
     ]);
   });
-  cys.routing.on("mouseover", "edge", (evt) => {
+  cys.routing.on("mouseover", "edge.igp", (evt) => {
+    const e = evt.target;
+    showTip(evt, [
+      el("div", { class: "title" }, `${e.data("label")} · ${e.source().data("name")} ↔ ${e.target().data("name")}`),
+      table(
+        ["adjacency", ""],
+        e.data("halves").map((h) => [h.text, h.up ? "up" : "down"]),
+      ),
+    ]);
+  });
+  cys.routing.on("mouseover", "edge.session", (evt) => {
     const x = snap.sessions[evt.target.data("session")];
     if (x)
       showTip(evt, [el("div", { class: "title" }, `BGP ${x.a} ↔ ${x.b ?? x.addressB} · ${x.state}`), sessionTable(x)]);
@@ -637,6 +874,59 @@
     return el("p", { class: "note" }, "Static export: run `wirelab graph` for live routes, BGP tables and counters.");
   }
 
+  /** The node's OSPF and IS-IS as its daemons report them (in the snapshot: static pages too). */
+  function igpTables(n) {
+    const out = [];
+    const o = n.igp?.ospf;
+    if (o) {
+      out.push(
+        el("h4", {}, `OSPF · ${o.areas.length > 1 ? "areas" : "area"} ${o.areas.join(", ")}`),
+        table(
+          ["port", "", "area", "role", "network", "DR / BDR", "cost"],
+          o.interfaces.map((i) => [
+            i.port,
+            `v${i.version}`,
+            i.area || "",
+            `${i.role || ""}${i.passive ? " (passive)" : ""}`,
+            i.networkType || "",
+            [i.dr, i.bdr].filter(Boolean).join(" / "),
+            i.cost ?? "",
+          ]),
+        ),
+        table(
+          ["neighbor", "", "port", "area", "state", "its role"],
+          o.neighbors.map((x) => [x.neighbor, `v${x.version}`, x.port, x.area || "", x.state, x.role || ""]),
+        ),
+      );
+    }
+    const i = n.igp?.isis;
+    if (i) {
+      out.push(
+        el(
+          "h4",
+          {},
+          `IS-IS · ${i.levels.map((l) => `level ${l}`).join(", ")}${i.nets.length ? ` · ${i.nets.join(", ")}` : ""}`,
+        ),
+        table(
+          ["port", "circuit", "type", "metric", ""],
+          i.interfaces.map((c) => [
+            c.port,
+            c.circuitType || "",
+            c.type || "",
+            c.metric || "",
+            c.passive ? "passive" : "",
+          ]),
+        ),
+        table(
+          ["neighbor", "port", "level", "state", "circuit type"],
+          i.adjacencies.map((a) => [a.neighbor, a.port, `L${a.level}`, a.state, a.circuitType || ""]),
+        ),
+      );
+    }
+    for (const e of n.igp?.errors || []) out.push(el("p", {}, e));
+    return out;
+  }
+
   async function openNode(name) {
     detailsFor = { type: "node", id: name };
     clearTimeout(detailsTimer);
@@ -662,6 +952,7 @@
           )
         : null,
       n.bgpError ? el("p", {}, `BGP: ${n.bgpError}`) : null,
+      ...igpTables(n),
     ];
     if (STATIC) return showDetails(...head, ...prefixes, staticNote());
     showDetails(...head, el("p", {}, "reading the node…"));
@@ -811,7 +1102,7 @@
   cys.cabling.on("tap", "node", (evt) => openNode(evt.target.data("name")));
   cys.cabling.on("tap", "edge", (evt) => openCable(evt.target.data("cable")));
   cys.routing.on("tap", "node.router", (evt) => openNode(evt.target.data("name")));
-  cys.routing.on("tap", "edge", (evt) => openSession(evt.target.data("session")));
+  cys.routing.on("tap", "edge.session", (evt) => openSession(evt.target.data("session")));
   for (const cy of Object.values(cys)) {
     cy.on("tap", (evt) => {
       if (evt.target === cy) closeDetails();
@@ -837,6 +1128,21 @@
     render();
     setStatus("static", `static export · ${new Date(data.exportedAt).toLocaleString()}`);
     return;
+  }
+
+  // The server put the lab's snapshot into the page: draw it now, before the stream connects
+  // (a static screenshot or a slow client sees the lab, not "connecting…").
+  const initial = $("wirelab-initial");
+  if (initial) {
+    try {
+      const data = JSON.parse(initial.textContent);
+      snap = data.snapshot;
+      version = data.version;
+      render();
+      setStatus("connecting", `as loaded · ${new Date().toLocaleTimeString()} · connecting…`);
+    } catch (e) {
+      setStatus("error", `could not read the page's snapshot: ${e.message}`);
+    }
   }
 
   const events = new EventSource("events");
