@@ -216,7 +216,7 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
     const late = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), opts.initialSnapshotMs ?? 10_000);
     });
-    const cur = await Promise.race([watcher.current().catch(() => undefined), late]);
+    const cur = await Promise.race([watcher.latest().catch(() => undefined), late]);
     clearTimeout(timer);
     return cur ? embedSnapshot(html, cur.version, cur.snapshot) : html;
   }

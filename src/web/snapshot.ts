@@ -7,7 +7,7 @@
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import pLimit from "p-limit";
-import { type NodeIgp, readIgp, runsIgp } from "../core/igp.js";
+import type { NodeIgp } from "../core/igp.js";
 import { inspectLab, type PortInspect } from "../core/inspect.js";
 import type { Impairment, Lab, NodeModel } from "../core/model.js";
 import type { LabState } from "../core/state.js";
@@ -299,12 +299,6 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
     state.nodes.map((n) =>
       limit(async () => {
         const m = lab.nodes.find((x) => x.name === n.name);
-        if (m && runsIgp(m)) {
-          const read = await readIgp(state.name, lab, m).catch((e: Error) => ({
-            errors: [(e.message ?? String(e)).split("\n")[0] ?? ""],
-          }));
-          if (read) igp.set(n.name, read);
-        }
         const stack = m && bgpReader(m);
         if (!m || !stack) return;
         try {
@@ -323,6 +317,8 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
     ),
   );
   const info = await kernel;
+  // inspect read each router's OSPF and IS-IS with the kernel.
+  for (const n of info.nodes) if (n.igpState) igp.set(n.name, n.igpState);
 
   const base = modelSnapshot(lab, state.phase);
   const nodes: Record<string, NodeView> = {};

@@ -43,6 +43,12 @@ export class LabWatcher {
     return { version: this.version, snapshot: this.snap };
   }
 
+  /** The last snapshot taken, however old (the stream brings the page up to date); polls when there is none. */
+  async latest(): Promise<Versioned> {
+    if (this.snap) return { version: this.version, snapshot: this.snap };
+    return this.current();
+  }
+
   /** Listens for diffs; polling runs while there is at least one listener. */
   subscribe(fn: WatchListener): () => void {
     this.listeners.add(fn);

@@ -103,7 +103,8 @@
     const imp = impairmentText(c);
     if (imp) parts.push(imp);
     const toBridge = [c.a, c.b].some((e) => snap.nodes[e.node]?.role === "bridge");
-    if (!parts.length && c.subnet && !toBridge) parts.push(c.subnet);
+    const many = Object.keys(snap.cables).length > MANY_LABELS;
+    if (!parts.length && c.subnet && !toBridge && !many) parts.push(c.subnet);
     return parts.join("\n");
   }
 
@@ -120,7 +121,8 @@
     const els = [];
     for (const n of Object.values(s.nodes)) {
       const [fill, border] = nodeColors(n.role);
-      const sub = [kindName(n), n.asn !== undefined ? `AS ${n.asn}` : "", ...(n.subnets || [])]
+      // The role shows in the shape and colour; the label keeps the kind, so nodes stay narrow.
+      const sub = [n.kind || n.role, n.asn !== undefined ? `AS ${n.asn}` : "", ...(n.subnets || [])]
         .filter(Boolean)
         .join(" · ");
       els.push({
@@ -164,6 +166,9 @@
     }
     return els;
   }
+
+  /** Above this many sessions or cables, their middle labels give way to colour and hover. */
+  const MANY_LABELS = 40;
 
   /** Prefix lists longer than this are counted on the graph (the node's drawer lists them all). */
   const MAX_PREFIX_LINES = 4;
@@ -316,7 +321,8 @@
           session: x.id,
           source: `r:${x.a}`,
           target: x.b !== undefined ? `r:${x.b}` : `x:${x.addressB}`,
-          label: sessionName(x),
+          // Hundreds of "eBGP · Established" hide the drawing: colour says it, hover tells.
+          label: Object.keys(s.sessions).length <= MANY_LABELS ? sessionName(x) : "",
           state: x.state,
           established: x.established,
           color: sessionColor(x),
@@ -366,8 +372,6 @@
         "text-background-opacity": 0.9,
         "text-background-padding": 2,
         color: "#334155",
-        // Labels too small to read at this zoom are hidden (zoom in for them), not drawn as smudges.
-        "min-zoomed-font-size": 7,
       },
     },
     {
@@ -492,11 +496,16 @@
     const under = new Map(); // child id → parent node
     for (const n of nodes) if (n.data("tier") !== undefined) tier.set(n.id(), n.data("tier"));
     for (const n of nodes) {
-      if (tier.has(n.id())) continue;
-      const nb = n.neighborhood("node").filter((x) => !x.isParent());
-      if ((n.data("role") === "host" || nb.length === 1) && nb.length >= 1) {
-        const p = nb.filter((x) => tier.has(x.id()))[0] || nb[0];
-        if (p && p.id() !== n.id()) under.set(n.id(), p);
+      const nb = n.neighborhood("node").filter((x) => !x.isParent() && x.id() !== n.id());
+      // A host on one node (a Clos's host on its leaf) hangs under it, whatever its tier.
+      const host = n.data("role") === "host" && nb.length === 1;
+      if (tier.has(n.id()) && !host) continue;
+      if (host || (nb.length === 1 && !tier.has(n.id()))) {
+        const p = nb[0];
+        if (p && !(p.data("role") === "host" && nb.length === 1 && p.neighborhood("node").length === 1)) {
+          under.set(n.id(), p);
+          tier.delete(n.id());
+        }
       }
     }
     // Nodes with no tier and no parent: hops from the tiered ones (or from the busiest node).
@@ -516,15 +525,16 @@
       });
       for (const n of free) if (!tier.has(n.id())) tier.set(n.id(), 0);
     }
-    const GAP = 28;
-    const ROW = 150;
+    const GAP = 24;
+    const ROW = 120;
+    const KID = 100; // a hanging node's drop below its parent
     // Blocks: a tiered node with what hangs under it.
     const kids = new Map();
     for (const [c, p] of under) kids.set(p.id(), [...(kids.get(p.id()) || []), cy.getElementById(c)]);
     const block = (n) => {
       const k = (kids.get(n.id()) || []).sort((a, b) => natural(a.id(), b.id()));
       const kw = k.reduce((w, c) => w + c.width() + GAP, -GAP);
-      return { n, kids: k, w: Math.max(n.width(), kw) + GAP, h: ROW + (k.length ? ROW * 0.8 : 0) };
+      return { n, kids: k, w: Math.max(n.width(), kw) + GAP, h: ROW + (k.length ? KID : 0) };
     };
     const tiers = [...new Set(tier.values())].sort((a, b) => a - b);
     const rows = tiers.map((t) =>
@@ -566,7 +576,7 @@
           place.push([b.n, x + bw / 2, y]);
           let kx = x + bw / 2 - b.kids.reduce((a, c) => a + c.width() + GAP, -GAP) / 2;
           for (const c of b.kids) {
-            place.push([c, kx + c.width() / 2, y + ROW * 0.8]);
+            place.push([c, kx + c.width() / 2, y + KID]);
             kx += c.width() + GAP;
           }
           x += bw;
@@ -591,6 +601,31 @@
   }
 
   const cys = { cabling: makeCy($("cy-cabling")), routing: makeCy($("cy-routing")) };
+
+  /**
+   * Edge labels (ports, subnets, session states) below ~8 px on screen are hidden until the
+   * user zooms in: at a large lab's fitted zoom they would be smudges over the drawing.
+   * (cytoscape's min-zoomed-font-size rounds the zoom up to a power of two, so it does not.)
+   */
+  const EDGE_TEXT_MIN_ZOOM = 0.75;
+  /** A large lab's edge labels (a spine's 32 port names) crowd even at a readable zoom: shown from 1.3×. */
+  const CROWDED_EDGE_TEXT_MIN_ZOOM = 1.3;
+  for (const cy of Object.values(cys)) {
+    let hidden = false;
+    const check = () => {
+      const crowded = cy.edges().length > MANY_LABELS;
+      const hide = cy.zoom() < (crowded ? CROWDED_EDGE_TEXT_MIN_ZOOM : EDGE_TEXT_MIN_ZOOM);
+      if (hide === hidden) return;
+      hidden = hide;
+      const o = hide ? 0 : 1;
+      cy.style()
+        .selector("edge")
+        .style({ "text-opacity": o, "text-background-opacity": hide ? 0 : 0.9, "text-border-opacity": o })
+        .update();
+    };
+    cy.on("zoom", check);
+    cy.on("add remove", check);
+  }
 
   /**
    * Port labels go just off their node whatever the cable's angle; the middle label (subnet,
