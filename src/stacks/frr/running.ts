@@ -31,7 +31,7 @@ export function parseRunningProtocols(text: string): RunningProtocol[] {
       add("isis");
       isisLevel ??= "level-1-2";
     } else if (other) add(ROUTERS[other[1] as string] ?? (other[1] as string));
-    else if (/^ipv6? route\s/.test(line)) add("static");
+    else if (/^ip(v6)? route\s/.test(line)) add("static");
     else if (line === "bfd") add("bfd");
     if (!line.startsWith(" ")) continue;
     const area = /^(?:network \S+ area|ip ospf area|ipv6 ospf6 area) (\S+)/.exec(t);

@@ -473,6 +473,50 @@
       })
       .run();
     cy.layout(layoutOptions(edgeLength)).run();
+    separate(cy);
+  }
+
+  /**
+   * Pushes apart nodes whose boxes, with room for the port labels around them, overlap
+   * (fcose counts a node's size but not the port labels at its edge: two wide bridges ended
+   * up with their ports' labels on each other). A few passes, each pair moved along the
+   * axis where they overlap least, by half the overlap each.
+   */
+  function separate(cy, margin = 34) {
+    const nodes = cy.nodes().filter((n) => !n.isParent());
+    for (let pass = 0; pass < 60; pass++) {
+      let moved = false;
+      const boxes = nodes.map((n) => ({
+        n,
+        x: n.position("x"),
+        y: n.position("y"),
+        w: n.width() / 2 + margin,
+        h: n.height() / 2 + margin,
+      }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          const ox = a.w + b.w - Math.abs(a.x - b.x);
+          const oy = a.h + b.h - Math.abs(a.y - b.y);
+          if (ox <= 0 || oy <= 0) continue;
+          moved = true;
+          if (ox < oy) {
+            const d = (ox / 2 + 1) * (a.x <= b.x ? 1 : -1);
+            a.x -= d;
+            b.x += d;
+          } else {
+            const d = (oy / 2 + 1) * (a.y <= b.y ? 1 : -1);
+            a.y -= d;
+            b.y += d;
+          }
+        }
+      }
+      cy.batch(() => {
+        for (const b of boxes) b.n.position({ x: b.x, y: b.y });
+      });
+      if (!moved) break;
+    }
   }
 
   /** Tiers when asked (`wirelab graph --layout`), else when the lab marks any node's tier (generated Clos labs do). */
