@@ -277,6 +277,8 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
     await listen(server, host, 0);
   }
   port = (server.address() as AddressInfo).port;
+  // Read the lab now, so the first page served has a snapshot to carry.
+  void watcher.latest().catch(() => {});
   const base = `http://${urlHost(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host)}:${port}/`;
 
   return {

@@ -512,6 +512,35 @@
           }
         }
       }
+      // A node lying on a cable it is not on (a bridge's two cables drawn as one, a router
+      // hiding another's port label) steps off it, sideways.
+      const at = new Map(boxes.map((b) => [b.n.id(), b]));
+      cy.edges().forEach((e) => {
+        const a = at.get(e.source().id());
+        const c = at.get(e.target().id());
+        if (!a || !c) return;
+        const dx = c.x - a.x;
+        const dy = c.y - a.y;
+        const len2 = dx * dx + dy * dy;
+        if (len2 < 1) return;
+        for (const b of boxes) {
+          if (b === a || b === c) continue;
+          const t = ((b.x - a.x) * dx + (b.y - a.y) * dy) / len2;
+          if (t <= 0.02 || t >= 0.98) continue;
+          const px = a.x + t * dx;
+          const py = a.y + t * dy;
+          const len = Math.sqrt(len2);
+          // Room the node needs across the line: its half-extent seen from the line's normal.
+          const need = (Math.abs(dy) * b.w + Math.abs(dx) * b.h) / len - margin / 2;
+          const dist = Math.hypot(b.x - px, b.y - py);
+          if (dist >= need) continue;
+          moved = true;
+          const nx = dist > 0.5 ? (b.x - px) / dist : -dy / len;
+          const ny = dist > 0.5 ? (b.y - py) / dist : dx / len;
+          b.x += nx * (need - dist + 1);
+          b.y += ny * (need - dist + 1);
+        }
+      });
       cy.batch(() => {
         for (const b of boxes) b.n.position({ x: b.x, y: b.y });
       });
@@ -1031,15 +1060,16 @@
           )
         : null,
       n.bgpError ? el("p", {}, `BGP: ${n.bgpError}`) : null,
-      ...igpTables(n),
     ];
-    if (STATIC) return showDetails(...head, ...prefixes, staticNote());
-    showDetails(...head, el("p", {}, "reading the node…"));
+    const igp = igpTables(snap.nodes[name] || n);
+    if (STATIC) return showDetails(...head, ...prefixes, ...igp, staticNote());
+    showDetails(...head, ...igp, el("p", {}, "reading the node…"));
     try {
       const d = await api(`api/node?name=${encodeURIComponent(name)}`);
       if (!detailsFor || detailsFor.id !== name) return;
       showDetails(
         ...head,
+        ...igpTables(snap.nodes[name] || n),
         el("h4", {}, "Interfaces"),
         table(
           ["if", "port", "ifindex", "state", "MAC", "addresses"],
