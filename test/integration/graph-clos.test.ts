@@ -193,6 +193,15 @@ describe(`graph page: a generated ${SPINES}-spine, ${LEAVES}-leaf Clos`, { skip 
     await page.goto(`${server.url}#view=cabling`);
     await page.waitForSelector('#status[data-state="live"]', { timeout: 60_000 });
     t.diagnostic(`live ${Date.now() - started} ms after the request`);
+    // Every cable up as the kernel has it (a read that failed under load shows on the next poll).
+    await page.waitForFunction(
+      "document.querySelectorAll('#list-cables li:not([data-state=\"up\"])').length === 0",
+      undefined,
+      {
+        timeout: 90_000,
+      },
+    );
+    assert.equal(await page.locator('#list-cables li[data-state="up"]').count(), 160, "160 cables up");
     const list = await boxes(page, "cabling");
     assertTiers(list, "cabling");
     assert.deepEqual(overlapping(list), [], "no two nodes overlap");
