@@ -841,7 +841,7 @@
     document.title = `wirelab · ${snap.meta.lab}`;
     sync(cys.cabling, cablingElements(snap), 220);
     placeCableLabels(cys.cabling);
-    sync(cys.routing, routingElements(snap), 200);
+    sync(cys.routing, routingElements(snap), 140);
     renderLists();
     document.body.dataset.version = String(version);
     if (detailsFor && detailsFor.type !== "node" && detailsFor.type !== "cable") refreshDetails();
