@@ -130,6 +130,12 @@ function program(setCode: (code: number) => void): Command {
     .addOption(
       new Option("--view <view>", "mermaid/dot: which view").choices(["cabling", "routing"]).default("cabling"),
     )
+    .addOption(
+      new Option(
+        "--layout <layout>",
+        "cabling layout: tiers (rows from the nodes' graph.tier, spines on top; generated Clos labs have them) or force (default: tiers when the lab marks tiers)",
+      ).choices(["tiers", "force"]),
+    )
     .action(async (flags) => setCode(await (await import("./commands/graph.js")).graphCommand(flags)));
 
   const gen = p

@@ -5,7 +5,8 @@ import { readImpairments } from "../links/impair.js";
 import { nodeHandle, RUNTIMES } from "../runtimes/index.js";
 import { stackOf } from "../stacks/index.js";
 import { ipJson, listNetns } from "../util/ip.js";
-import type { Impairment, Lab, NodeModel } from "./model.js";
+import { type NodeIgp, readIgp } from "./igp.js";
+import type { Impairment } from "./model.js";
 import type { LabState } from "./state.js";
 
 interface IpAddrJson {
@@ -66,6 +67,8 @@ export interface NodeInspect {
   container?: ContainerInspect;
   /** OSPF neighbors and IS-IS adjacencies, as the node's stack reports them (routers running an IGP). */
   igp?: IgpAdjacencyInspect[];
+  /** The node's OSPF (areas, interfaces with DR/BDR) and IS-IS (levels, circuits) as they run. */
+  igpState?: NodeIgp;
 }
 
 export interface IgpAdjacencyInspect {
@@ -77,6 +80,13 @@ export interface IgpAdjacencyInspect {
   port: string;
   state: string;
   up: boolean;
+  /** OSPF: the area of this node's interface. */
+  area?: string;
+  /** OSPF: the neighbor's role on the segment (DR, Backup, DROther). */
+  role?: string;
+  /** IS-IS: the adjacency's level and circuit type (L1, L2, L1L2). */
+  level?: number;
+  circuitType?: string;
 }
 
 export interface ContainerInspect {
@@ -107,33 +117,33 @@ function addrs(i: IpAddrJson | undefined): string[] {
     .map((a) => `${a.local}/${a.prefixlen}`);
 }
 
-/** The node's OSPF neighbors and IS-IS adjacencies; [] when it runs neither (or they do not answer). */
-async function igpOf(lab: string, model: Lab, m: NodeModel): Promise<IgpAdjacencyInspect[]> {
-  const stack = stackOf(m);
-  if (!stack) return [];
-  const h = nodeHandle(lab, m);
-  const port = (ifname: string) => m.ports.find((p) => p.ifname === ifname)?.name ?? ifname;
-  const byRid = (rid: string) => model.nodes.find((x) => x.intents.ospf?.routerId === rid)?.name ?? rid;
-  const bySid = (sid: string) => model.nodes.find((x) => x.intents.isis?.systemId === sid)?.name ?? sid;
-  const ospf =
-    m.intents.ospf || stack.protocols(m).includes("ospf") ? await stack.ospfNeighbors?.(h).catch(() => []) : [];
-  const isis =
-    m.intents.isis || stack.protocols(m).includes("isis") ? await stack.isisAdjacencies?.(h).catch(() => []) : [];
+/** The node's OSPF neighbors and IS-IS adjacencies as inspect lists them. */
+export function igpAdjacencies(igp: NodeIgp | undefined): IgpAdjacencyInspect[] {
   return [
-    ...(ospf ?? []).map((n) => ({
-      protocol: n.family === 4 ? "OSPFv2" : "OSPFv3",
-      neighbor: byRid(n.routerId),
-      port: port(n.ifname),
-      state: `${n.state}${n.role ? `/${n.role}` : ""}`,
-      up: n.up,
-    })),
-    ...(isis ?? []).map((a) => ({
-      protocol: "IS-IS",
-      neighbor: bySid(a.systemId),
-      port: port(a.ifname),
-      state: `${a.state} L${a.level}`,
-      up: a.up,
-    })),
+    ...(igp?.ospf?.neighbors ?? []).map((n) => {
+      const a: IgpAdjacencyInspect = {
+        protocol: `OSPFv${n.version}`,
+        neighbor: n.neighbor,
+        port: n.port,
+        state: `${n.state}${n.role ? `/${n.role}` : ""}`,
+        up: n.up,
+      };
+      if (n.area) a.area = n.area;
+      if (n.role) a.role = n.role;
+      return a;
+    }),
+    ...(igp?.isis?.adjacencies ?? []).map((x) => {
+      const a: IgpAdjacencyInspect = {
+        protocol: "IS-IS",
+        neighbor: x.neighbor,
+        port: x.port,
+        state: `${x.state} L${x.level}`,
+        up: x.up,
+        level: x.level,
+      };
+      if (x.circuitType) a.circuitType = x.circuitType;
+      return a;
+    }),
   ];
 }
 
@@ -191,8 +201,12 @@ export async function inspectLab(state: LabState): Promise<LabInspect> {
         loopback: addrs(k?.get("lo")).filter((a) => !a.startsWith("127.") && a !== "::1/128"),
         ports,
       };
-      const igp = m && k ? await igpOf(state.name, model, m) : [];
-      if (igp.length) node.igp = igp;
+      const igp = m && k ? await readIgp(state.name, model, m).catch(() => undefined) : undefined;
+      if (igp) {
+        node.igpState = igp;
+        const list = igpAdjacencies(igp);
+        if (list.length) node.igp = list;
+      }
       return node;
     }),
   );

@@ -110,6 +110,8 @@ export interface NodeModel {
   runtime: RuntimeModel;
   /** bridge nodes: the segment subnets. */
   subnets: string[];
+  /** How the graph page places the node (`graph:`): its tier, 0 on top. */
+  graph?: { tier?: number };
   pos?: SourcePos;
 }
 

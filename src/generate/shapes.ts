@@ -168,11 +168,12 @@ export function clos(opts: ClosOptions): TopologyInput {
   const spineNames = Array.from({ length: spines }, (_, i) => `spine${i + 1}`);
 
   const nodes: Record<string, NodeIn> = {};
+  // Tiers for the graph page (spines on top, leaves below, hosts under their leaf).
   spineNames.forEach((s, i) => {
-    nodes[s] = router(kind, spineAs(i + 1), [...leafNames], igp, igp !== undefined);
+    nodes[s] = { ...router(kind, spineAs(i + 1), [...leafNames], igp, igp !== undefined), graph: { tier: 0 } };
   });
   leafNames.forEach((l, i) => {
-    nodes[l] = router(kind, leafAs(i + 1), [...spineNames], igp);
+    nodes[l] = { ...router(kind, leafAs(i + 1), [...spineNames], igp), graph: { tier: 1 } };
   });
   const links: LinkIn[] = [];
   for (let l = 1; l <= leaves; l++) {
@@ -184,7 +185,7 @@ export function clos(opts: ClosOptions): TopologyInput {
     for (let h = 1; h <= hosts; h++) {
       const host = `h${l}-${h}`;
       const gw = hostAddress(block, 0);
-      nodes[host] = { kind: "linux", routes: [{ to: "0.0.0.0/0", via: gw }] };
+      nodes[host] = { kind: "linux", routes: [{ to: "0.0.0.0/0", via: gw }], graph: { tier: 2 } };
       links.push([
         { endpoint: `leaf${l}:swp${spines + h}`, ip: `${gw}/31` },
         { endpoint: `${host}:eth0`, ip: `${hostAddress(block, 1)}/31` },

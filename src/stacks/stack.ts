@@ -6,8 +6,8 @@ import type { Lab, NodeModel } from "../core/model.js";
 import type { Step } from "../core/plan.js";
 import type { BgpPath, BgpPeer, BgpSummary } from "../intents/bgp/state.js";
 import type { EvpnVniState } from "../intents/evpn/state.js";
-import type { IsisAdjacency } from "../intents/isis/state.js";
-import type { OspfNeighbor } from "../intents/ospf/state.js";
+import type { IsisAdjacency, IsisInstanceState, IsisInterfaceState } from "../intents/isis/state.js";
+import type { OspfInterfaceState, OspfNeighbor } from "../intents/ospf/state.js";
 import type { NodeHandle, PlanContext } from "../runtimes/runtime.js";
 
 export type Afi = "ipv4" | "ipv6";
@@ -134,6 +134,24 @@ export interface BfdPeer {
   uptimeS?: number;
 }
 
+/**
+ * A node's link-state IGPs as they run (inspect, the web view's routing pane): each part
+ * present when the node runs that protocol; `errors` says which did not answer.
+ */
+export interface IgpState {
+  ospf?: { interfaces: OspfInterfaceState[]; neighbors: OspfNeighbor[] };
+  isis?: { instance: IsisInstanceState; interfaces: IsisInterfaceState[]; adjacencies: IsisAdjacency[] };
+  errors: string[];
+}
+
+/** One routing protocol a node runs, as read back from its running daemons. */
+export interface RunningProtocol {
+  /** bgp, ospf, isis, static, bfd, … */
+  name: string;
+  /** What goes with it in a summary: "AS65001", "area 0.0.0.0 0.0.0.1", "level-2". */
+  detail?: string;
+}
+
 export interface RoutingStack {
   name: string;
   /** Intent modules this stack renders; a node using another is refused with file:line:col. */
@@ -227,4 +245,12 @@ export interface RoutingStack {
   isisAdjacencies?(handle: NodeHandle, opts?: QueryOptions): Promise<IsisAdjacency[]>;
   /** EVPN VNIs of a VTEP with their remote VTEPs and MAC counts; throws when it does not answer. */
   evpnVnis?(handle: NodeHandle, opts?: QueryOptions): Promise<EvpnVniState[]>;
+  /**
+   * The node's OSPF (areas per interface, neighbors, DR/BDR) and IS-IS (levels, circuits,
+   * adjacencies) as they run, for those of `protocols` the node runs; never throws for a
+   * daemon that does not answer (it goes to `errors`).
+   */
+  igpState?(handle: NodeHandle, protocols: readonly string[], opts?: QueryOptions): Promise<IgpState>;
+  /** The protocols the node's daemons run now (raw config included), read from the daemons. */
+  runningProtocols?(handle: NodeHandle, opts?: QueryOptions): Promise<RunningProtocol[]>;
 }

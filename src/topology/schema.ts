@@ -113,6 +113,19 @@ export const nodeSchema = z
     cmd: cmdSchema.optional(),
     privileged: privilegedSchema.optional(),
     ...kubernetesNodeSchema,
+    graph: z
+      .object({
+        tier: z
+          .number()
+          .int()
+          .min(0)
+          .max(99)
+          .optional()
+          .describe("Row of the graph page's tiers layout, 0 on top (a Clos: spines 0, leaves 1, hosts 2)"),
+      })
+      .strict()
+      .optional()
+      .describe("How `wirelab graph` draws the node; any node with a tier makes the page lay the lab out in tiers"),
   })
   .strict();
 

@@ -48,3 +48,27 @@ export async function readPageFile(name: string): Promise<string> {
   if (!(name in PAGE_FILES)) throw new Error(`not a page file: ${name}`);
   return readFile(path.join(pageDir(), name), "utf8");
 }
+
+/**
+ * JSON for a `<script type="application/json">` element: `<` escaped as `\u003c` (still the
+ * same JSON), so no value (a node named `</script><script>…`) can end the element early or
+ * open a comment; U+2028/2029 escaped as well, for older parsers.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/** Id of the element a live page's first snapshot is embedded in (the page reads it before the stream). */
+export const INITIAL_ID = "wirelab-initial";
+
+/** The live page with its first snapshot in it, just before the page's own script. */
+export function embedSnapshot(html: string, version: number, snapshot: unknown): string {
+  const tag = '<script src="app.js"></script>';
+  const at = html.indexOf(tag);
+  if (at < 0) throw new Error("graph page: app.js script tag not found");
+  const data = `<script type="application/json" id="${INITIAL_ID}">${scriptJson({ version, snapshot })}</script>\n    `;
+  return html.slice(0, at) + data + html.slice(at);
+}

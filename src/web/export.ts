@@ -2,7 +2,7 @@
 // library, its own script and the snapshot inlined: opens from file:// with no network), and
 // Mermaid and Graphviz DOT text of the cabling or routing view.
 import { readFile } from "node:fs/promises";
-import { readPageFile, vendorFiles } from "./assets.js";
+import { readPageFile, scriptJson, vendorFiles } from "./assets.js";
 import type { CableView, GraphSnapshot, NodeView, SessionView } from "./snapshot.js";
 
 export type ExportFormat = "html" | "mermaid" | "dot";
@@ -35,10 +35,7 @@ export async function exportHtml(snap: GraphSnapshot): Promise<string> {
     const js = await readFile(v.file, "utf8");
     html = replaceOnce(html, `<script src="vendor/${v.name}"></script>`, `<script>\n${inlineScript(js)}\n</script>`);
   }
-  const data = JSON.stringify({ version: 0, snapshot: snap, exportedAt: new Date().toISOString() }).replace(
-    /</g,
-    "\\u003c",
-  );
+  const data = scriptJson({ version: 0, snapshot: snap, exportedAt: new Date().toISOString() });
   html = replaceOnce(
     html,
     '<script src="app.js"></script>',

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { ActionError, type LinkAction, setCableState } from "./actions.js";
-import { PAGE_FILES, readPageFile, vendorFiles } from "./assets.js";
+import { embedSnapshot, PAGE_FILES, readPageFile, vendorFiles } from "./assets.js";
 import { cableDetails, nodeDetails } from "./details.js";
 import type { SnapshotDiff } from "./snapshot.js";
 import { LabWatcher } from "./watch.js";
@@ -30,6 +30,13 @@ export interface GraphServerOptions {
   readOnly?: boolean;
   /** Poll errors (the lab vanished, vtysh failed…); default: ignored. */
   onError?: (e: Error) => void;
+  /** The cabling layout the page uses: tiers or force; automatic (tiers when the lab marks tiers) when unset. */
+  layout?: "tiers" | "force";
+  /**
+   * How long the page's request waits for the first snapshot to put into the page (ms,
+   * default 10000); past it the page is served without and fills in from the event stream.
+   */
+  initialSnapshotMs?: number;
 }
 
 export interface GraphServer {
@@ -139,7 +146,7 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
   if (!net.isIP(host) && host !== "localhost") throw new Error(`--host must be an IP address, not '${host}'`);
   const token = opts.token ?? randomBytes(24).toString("hex");
   const readOnly = opts.readOnly ?? false;
-  const watcher = new LabWatcher(opts.lab, opts.intervalMs ?? 1000, opts.onError);
+  const watcher = new LabWatcher(opts.lab, opts.intervalMs ?? 1000, opts.onError, opts.layout);
   const vendor = new Map(vendorFiles().map((v) => [v.name, v.file]));
   const streams = new Set<http.ServerResponse>();
   let port = 0;
@@ -177,8 +184,7 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
 
     if (req.method !== "GET" && req.method !== "HEAD") return json(res, 405, { error: "read-only: GET only" });
 
-    if (p === "/" || p === "/index.html")
-      return send(res, 200, await readPageFile("index.html"), PAGE_FILES["index.html"] ?? "");
+    if (p === "/" || p === "/index.html") return send(res, 200, await page(), PAGE_FILES["index.html"] ?? "");
     const file = p.slice(1);
     if (file in PAGE_FILES && file !== "index.html")
       return send(res, 200, await readPageFile(file), PAGE_FILES[file] ?? "");
@@ -197,6 +203,22 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
     }
     if (p === "/events") return stream(req, res);
     return json(res, 404, { error: "not found" });
+  }
+
+  /**
+   * The page with the current snapshot in it, so a static screenshot or a slow client sees
+   * the lab before the event stream connects (which then takes over). A lab that takes too
+   * long to read is left to the stream.
+   */
+  async function page(): Promise<string> {
+    const html = await readPageFile("index.html");
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), opts.initialSnapshotMs ?? 10_000);
+    });
+    const cur = await Promise.race([watcher.latest().catch(() => undefined), late]);
+    clearTimeout(timer);
+    return cur ? embedSnapshot(html, cur.version, cur.snapshot) : html;
   }
 
   async function stream(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -255,6 +277,8 @@ export async function startGraphServer(opts: GraphServerOptions): Promise<GraphS
     await listen(server, host, 0);
   }
   port = (server.address() as AddressInfo).port;
+  // Read the lab now, so the first page served has a snapshot to carry.
+  void watcher.latest().catch(() => {});
   const base = `http://${urlHost(host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host)}:${port}/`;
 
   return {

@@ -7,6 +7,7 @@
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import pLimit from "p-limit";
+import type { NodeIgp } from "../core/igp.js";
 import { inspectLab, type PortInspect } from "../core/inspect.js";
 import type { Impairment, Lab, NodeModel } from "../core/model.js";
 import type { LabState } from "../core/state.js";
@@ -181,6 +182,7 @@ export function modelSnapshot(lab: Lab, phase = "not deployed"): GraphSnapshot {
       ports: n.ports.map((p) => p.name),
       announced: n.intents.bgp?.networks ?? [],
       received: [],
+      ...(n.graph?.tier !== undefined ? { tier: n.graph.tier } : {}),
     };
   }
   const cables: Record<string, CableView> = {};
@@ -279,6 +281,8 @@ export interface GatherOptions {
   concurrency?: number;
   /** The lab was destroyed while we watched: report it so. */
   destroyed?: boolean;
+  /** The layout the page is asked for (`wirelab graph --layout`); automatic when unset. */
+  layout?: "tiers" | "force";
 }
 
 /** Reads the running lab: kernel (ip -j, tc) and each router's stack (BGP summary and tables). */
@@ -287,6 +291,7 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
   const limit = pLimit(opts.concurrency ?? 6);
   const owners = addressOwners(lab);
   const bgp = new Map<string, BgpRead>();
+  const igp = new Map<string, NodeIgp>();
   // The kernel (inspect: ip, tc) and the routers' stacks are read at the same time.
   const kernel = inspectLab(state);
   kernel.catch(() => {}); // handled by the await below, after the stacks' reads
@@ -312,6 +317,8 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
     ),
   );
   const info = await kernel;
+  // inspect read each router's OSPF and IS-IS with the kernel.
+  for (const n of info.nodes) if (n.igpState) igp.set(n.name, n.igpState);
 
   const base = modelSnapshot(lab, state.phase);
   const nodes: Record<string, NodeView> = {};
@@ -333,6 +340,8 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
       announced: f?.announced.sort() ?? [],
       received: f?.received.sort((x, y) => x.prefix.localeCompare(y.prefix)) ?? [],
       ...(f?.error ? { bgpError: f.error } : {}),
+      ...(igp.has(n.name) ? { igp: igp.get(n.name) } : {}),
+      ...(m?.tier !== undefined ? { tier: m.tier } : {}),
     };
   }
   const ports = new Map(info.nodes.flatMap((n) => n.ports.map((p) => [`${p.node}:${p.port}`, p] as const)));
@@ -359,6 +368,7 @@ export async function gatherSnapshot(state: LabState, opts: GatherOptions = {}):
       live: true,
       runtime: state.runtime,
       file: state.file,
+      ...(opts.layout ? { layout: opts.layout } : {}),
     },
     nodes,
     cables,

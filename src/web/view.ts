@@ -1,5 +1,7 @@
 // The graph page's view model: what a snapshot holds (nodes, cables with both ends' kernel
 // truth, BGP sessions) and the diffs the server pushes. Built by snapshot.ts.
+import type { NodeIgp } from "../core/igp.js";
+
 export type Family = "ipv4" | "ipv6";
 
 export interface DaemonView {
@@ -39,6 +41,10 @@ export interface NodeView {
   received: ReceivedPrefix[];
   /** Why the router's BGP state could not be read (bgpd not answering, …). */
   bgpError?: string;
+  /** OSPF areas and neighbors, IS-IS levels and adjacencies, as the node's daemons report them. */
+  igp?: NodeIgp;
+  /** Layout tier from the topology (`graph: { tier: N }`): 0 on top (a Clos's spines). */
+  tier?: number;
 }
 
 /** One end of a cable, as the kernel sees it. */
@@ -122,6 +128,8 @@ export interface SnapshotMeta {
   live: boolean;
   runtime?: string;
   file?: string;
+  /** How the page lays the cabling out: tiers (hierarchical) or force; from `wirelab graph --layout`, else automatic. */
+  layout?: "tiers" | "force";
 }
 
 export interface GraphSnapshot {

@@ -25,6 +25,8 @@ export class LabWatcher {
     readonly lab: string,
     readonly intervalMs = 1000,
     private readonly onError: (e: Error) => void = () => {},
+    /** The layout every snapshot asks the page for (`wirelab graph --layout`); automatic when unset. */
+    private readonly layout?: "tiers" | "force",
   ) {}
 
   /** The lab's recorded state (the last one seen, once the lab has been destroyed). */
@@ -39,6 +41,12 @@ export class LabWatcher {
     if (!this.snap || Date.now() - this.takenAt > this.intervalMs) await this.poll();
     if (!this.snap) throw new Error(`lab '${this.lab}': no state to show`);
     return { version: this.version, snapshot: this.snap };
+  }
+
+  /** The last snapshot taken, however old (the stream brings the page up to date); polls when there is none. */
+  async latest(): Promise<Versioned> {
+    if (this.snap) return { version: this.version, snapshot: this.snap };
+    return this.current();
   }
 
   /** Listens for diffs; polling runs while there is at least one listener. */
@@ -93,7 +101,7 @@ export class LabWatcher {
     try {
       const { state, destroyed } = await this.state();
       if (!state) throw new Error(`no lab named '${this.lab}' is deployed`);
-      const next = await gatherSnapshot(state, { destroyed });
+      const next = await gatherSnapshot(state, { destroyed, layout: this.layout });
       this.takenAt = Date.now();
       const prev = this.snap;
       this.snap = next;

@@ -281,6 +281,12 @@ describe("wirelab graph", { skip }, () => {
     assert.match(ops1, /▲ 192\.168\.101\.0\/24/);
     assert.match(ops1, /▼ 192\.168\.102\.0\/24 \[65002 65003\]/);
     assert.equal(await page.locator('#list-sessions li[data-state="Established"]').count(), 2);
+    // The prefixes are readable as fitted (they were 6 px on screen): 11 px or more.
+    const px = await cyEval<number>(
+      page,
+      "wirelab.cys.routing.zoom() * parseFloat(wirelab.cys.routing.$id('r:ops1').style('font-size'))",
+    );
+    assert.ok(px >= 11, `router labels ${px.toFixed(1)} px on screen`);
     await page.screenshot({ path: path.join(IMG, "graph-routing.png") });
   });
 

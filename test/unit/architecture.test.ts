@@ -105,3 +105,20 @@ test("outside kinds/, runtimes/ and stacks/ nothing branches on a kind name or o
   }
   assert.deepEqual(offenders, []);
 });
+
+test("web/, cli/, verify/ and core/ reach a stack only through its seam (stacks/index.ts, stacks/stack.ts)", () => {
+  const above = ["web", "cli", "verify", "core"].map((d) => path.join(SRC, d) + path.sep);
+  const stacks = path.join(SRC, "stacks") + path.sep;
+  const seam = new Set(["index.ts", "stack.ts", "poll.ts", "render.ts"].map((f) => path.join(stacks, f)));
+  const offenders: string[] = [];
+  for (const f of ts) {
+    if (!above.some((d) => f.startsWith(d))) continue;
+    // Type imports too: the view model must not be one stack's shape.
+    const text = readFileSync(f, "utf8");
+    for (const m of text.matchAll(/from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const target = path.resolve(path.dirname(f), m[1] as string).replace(/\.js$/, ".ts");
+      if (target.startsWith(stacks) && !seam.has(target)) offenders.push(`${path.relative(SRC, f)} → ${m[1]}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});

@@ -298,8 +298,8 @@ describe("FRR 8.4 output", () => {
       ],
     });
     assert.deepEqual(i, [
-      { ifname: "a", passive: false, loopback: false, up: true },
-      { ifname: "lo", passive: true, loopback: true, up: true },
+      { ifname: "a", passive: false, loopback: false, up: true, type: "p2p" },
+      { ifname: "lo", passive: true, loopback: true, up: true, type: "loopback" },
     ]);
   });
 });

@@ -98,3 +98,18 @@ describe("event streams", () => {
     }
   });
 });
+
+describe("the first snapshot in the page", () => {
+  test("embedded as JSON that no node name can break out of", async () => {
+    const { embedSnapshot, INITIAL_ID, readPageFile } = await import("../../src/web/assets.js");
+    const hostile = "</script><script>alert(1)</script><!--";
+    const snap = { meta: { lab: "x" }, nodes: { [hostile]: { name: hostile } } };
+    const html = embedSnapshot(await readPageFile("index.html"), 7, snap);
+    assert.doesNotMatch(html, /alert\(1\)<\/script>/);
+    assert.equal(html.split("</script>").length, (await readPageFile("index.html")).split("</script>").length + 1);
+    const m = new RegExp(`<script type="application/json" id="${INITIAL_ID}">([^<]*)</script>`).exec(html);
+    assert.ok(m, "one JSON element, closed where it should be");
+    assert.deepEqual(JSON.parse(m[1] as string), { version: 7, snapshot: snap });
+    assert.ok(html.indexOf(INITIAL_ID) < html.indexOf('src="app.js"'), "before the page's script reads it");
+  });
+});

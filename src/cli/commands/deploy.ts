@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { runningRouting } from "../../core/igp.js";
 import { deployLab, prepareConfigs } from "../../core/lifecycle/deploy.js";
 import { buildLabPlan } from "../../core/lifecycle/plan.js";
 import { renderPlan } from "../../core/plan.js";
@@ -87,7 +88,9 @@ export async function deployCommand(flags: DeployFlags): Promise<number> {
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(verifiedJson ? { ...result, verify: verifiedJson } : result, null, 2)}\n`);
     } else {
-      process.stdout.write(`${deploySummary(lab, process.stdout.columns || 120)}\n`);
+      // The routing column as the daemons run it (raw config included), not as the file says.
+      const running = await runningRouting(lab.name, lab);
+      process.stdout.write(`${deploySummary(lab, process.stdout.columns || 120, running)}\n`);
       const bgp = result.bgp;
       if (bgp && bgp.total > 0) {
         process.stdout.write(

@@ -18,6 +18,16 @@ export interface GraphFlags {
   view?: string;
   interval?: string;
   readOnly?: boolean;
+  layout?: string;
+}
+
+const LAYOUTS = ["tiers", "force"] as const;
+
+function layoutOf(flags: GraphFlags): (typeof LAYOUTS)[number] | undefined {
+  if (flags.layout === undefined) return undefined;
+  const l = LAYOUTS.find((x) => x === flags.layout);
+  if (!l) throw new UsageError(`--layout must be one of ${LAYOUTS.join(", ")}, not '${flags.layout}'`);
+  return l;
 }
 
 const FORMATS: ExportFormat[] = ["html", "mermaid", "dot"];
@@ -47,9 +57,12 @@ function intArg(value: string | undefined, name: string, min: number, max: numbe
 /** The running lab when deployed, else (with -t) the topology file as it stands. */
 async function snapshotFor(flags: GraphFlags): Promise<GraphSnapshot> {
   const { name, state } = await labStateOrName(flags);
-  if (state) return gatherSnapshot(state);
+  const layout = layoutOf(flags);
+  if (state) return gatherSnapshot(state, { layout });
   if (!flags.topology) throw new UsageError(`no lab named '${name}' is deployed; give -t FILE to draw the file`);
-  return modelSnapshot(await loadLab(flags));
+  const snap = modelSnapshot(await loadLab(flags));
+  if (layout) snap.meta.layout = layout;
+  return snap;
 }
 
 async function writeStatic(flags: GraphFlags): Promise<number> {
@@ -75,6 +88,7 @@ export async function graphCommand(flags: GraphFlags): Promise<number> {
 
   const port = intArg(flags.port, "--port", 0, 65535);
   const intervalMs = intArg(flags.interval, "--interval", 200, 60_000);
+  const layout = layoutOf(flags);
   if (flags.host !== undefined && !net.isIP(flags.host) && flags.host !== "localhost") {
     throw new UsageError(`--host must be an IP address (e.g. 127.0.0.1, 0.0.0.0), not '${flags.host}'`);
   }
@@ -91,6 +105,7 @@ export async function graphCommand(flags: GraphFlags): Promise<number> {
     port,
     intervalMs,
     readOnly: flags.readOnly,
+    layout,
     onError: (e) => {
       if (e.message !== lastError) process.stderr.write(`graph: ${e.message}\n`);
       lastError = e.message;

@@ -25,12 +25,44 @@ function renderLab(info: LabInspect): string {
       ]),
     ),
   );
+  // IGP interfaces: each with its area (OSPF) or circuit type (IS-IS), own role and cost.
+  const ifaces = info.nodes.flatMap((n) => [
+    ...(n.igpState?.ospf?.interfaces ?? []).map((i) => [
+      n.name,
+      `OSPFv${i.version}`,
+      i.port,
+      i.area ? `area ${i.area}` : "",
+      [i.role, i.passive ? "passive" : ""].filter(Boolean).join(", "),
+      [i.networkType, i.dr ? `DR ${i.dr}` : "", i.bdr ? `BDR ${i.bdr}` : ""].filter(Boolean).join(", "),
+      i.cost ?? "",
+    ]),
+    ...(n.igpState?.isis?.interfaces ?? []).map((i) => [
+      n.name,
+      "IS-IS",
+      i.port,
+      i.circuitType ?? "",
+      i.passive ? "passive" : "",
+      i.type ?? "",
+      i.metric ?? "",
+    ]),
+  ]);
+  if (ifaces.length) {
+    out.push(table(["node", "igp", "port", "area / level", "role", "network", "cost / metric"], ifaces));
+  }
   const igp = info.nodes.flatMap((n) => (n.igp ?? []).map((a) => ({ node: n.name, ...a })));
   if (igp.length) {
     out.push(
       table(
-        ["node", "igp", "neighbor", "port", "state"],
-        igp.map((a) => [a.node, a.protocol, a.neighbor, a.port, a.state]),
+        ["node", "igp", "neighbor", "port", "area / level", "state", "circuit"],
+        igp.map((a) => [
+          a.node,
+          a.protocol,
+          a.neighbor,
+          a.port,
+          a.area ? `area ${a.area}` : a.level ? `L${a.level}` : "",
+          a.state,
+          a.circuitType ?? "",
+        ]),
       ),
     );
   }

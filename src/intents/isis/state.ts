@@ -11,6 +11,8 @@ export interface IsisAdjacency {
   /** Up, Initializing, Down. */
   state: string;
   up: boolean;
+  /** The adjacency's circuit type (L1, L2, L1L2), when the stack reports it. */
+  circuitType?: string;
 }
 
 /** An interface IS-IS runs on, as the stack reports it. */
@@ -19,4 +21,18 @@ export interface IsisInterfaceState {
   passive: boolean;
   loopback: boolean;
   up: boolean;
+  /** Levels the circuit runs at: L1, L2 or L1L2. */
+  circuitType?: string;
+  /** lan, p2p, loopback. */
+  type?: string;
+  /** Metric per level ({ L2: 10 }). */
+  metrics?: Record<string, number>;
+}
+
+/** The IS-IS instance: its area addresses (NETs) and the levels it runs. */
+export interface IsisInstanceState {
+  systemId?: string;
+  nets: string[];
+  /** 1, 2 or both. */
+  levels: number[];
 }

@@ -33,4 +33,10 @@ export interface OspfInterfaceState {
   loopback: boolean;
   /** This router's own role on the segment (DR, Backup, DROther, PointToPoint). */
   role?: string;
+  /** broadcast, point-to-point, loopback, … (lower case). */
+  networkType?: string;
+  cost?: number;
+  /** The segment's DR and BDR router-ids (broadcast segments). */
+  dr?: string;
+  bdr?: string;
 }

@@ -14,7 +14,7 @@
 //     is-passive: "active" | "passive", type: "lan" | "p2p" | "loopback" } } ] } ] }
 // `show isis neighbor json` is not used: in 8.4 it lists one adjacency per LAN circuit (three
 // routers on a segment showed one), so the text table is parsed instead.
-import type { IsisAdjacency, IsisInterfaceState } from "../../intents/isis/state.js";
+import type { IsisAdjacency, IsisInstanceState, IsisInterfaceState } from "../../intents/isis/state.js";
 import type { OspfInterfaceState, OspfNeighbor } from "../../intents/ospf/state.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { vtyshInside } from "./channel.js";
@@ -24,6 +24,7 @@ import { vtyShow } from "./vty.js";
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === "number" ? v : undefined);
 
 /** One show command on one daemon of the node; its text output. */
 export async function ask(handle: NodeHandle, daemon: string, command: string, timeoutMs = 10_000): Promise<string> {
@@ -38,6 +39,13 @@ async function askJson(handle: NodeHandle, daemon: string, command: string, time
   } catch (e) {
     throw new Error(`${handle.node.name}: '${command}' is not JSON (${(e as Error).message})`);
   }
+}
+
+/** FRR's network types (BROADCAST, POINTOPOINT, LOOPBACK) in the topology's words. */
+function networkType(t: string): string {
+  const u = t.toUpperCase().replace(/[^A-Z]/g, "");
+  if (u === "POINTOPOINT") return "point-to-point";
+  return u.toLowerCase();
 }
 
 /** The acceptable end state: Full, or 2-Way when both ends are DROthers on the segment. */
@@ -57,6 +65,10 @@ export function parseOspfInterfaces(json: unknown): OspfInterfaceState[] {
     };
     if (str(i.area)) s.area = str(i.area);
     if (state) s.role = state;
+    if (str(i.networkType)) s.networkType = networkType(str(i.networkType) as string);
+    if (num(i.cost) !== undefined) s.cost = num(i.cost);
+    if (str(i.drId)) s.dr = str(i.drId);
+    if (str(i.bdrId)) s.bdr = str(i.bdrId);
     return s;
   });
 }
@@ -66,7 +78,15 @@ export function parseOspf6Interfaces(json: unknown): OspfInterfaceState[] {
     const i = obj(v);
     const s: OspfInterfaceState = { family: 6, ifname, loopback: str(i.type) === "LOOPBACK" };
     if (str(i.areaId)) s.area = str(i.areaId);
-    if (str(i.ospf6InterfaceState)) s.role = str(i.ospf6InterfaceState);
+    // ospf6d says "BDR" where ospfd says "Backup"; one name for both in the views.
+    const role = str(i.ospf6InterfaceState);
+    if (role) s.role = role === "BDR" ? "Backup" : role === "PointToPoint" ? "Point-To-Point" : role;
+    // 8.4's `type` stays BROADCAST on a point-to-point interface; its state says which it is.
+    if (role === "PointToPoint") s.networkType = "point-to-point";
+    else if (str(i.type)) s.networkType = networkType(str(i.type) as string);
+    if (num(i.cost) !== undefined) s.cost = num(i.cost);
+    if (str(i.dr) && str(i.dr) !== "0.0.0.0") s.dr = str(i.dr);
+    if (str(i.bdr) && str(i.bdr) !== "0.0.0.0") s.bdr = str(i.bdr);
     return s;
   });
 }
@@ -171,10 +191,87 @@ export function parseIsisInterfaces(json: unknown): IsisInterfaceState[] {
         passive: str(i["is-passive"]) === "passive",
         loopback: str(i.type) === "loopback",
         up: str(i.state) === "Up",
+        ...isisCircuit(i),
       });
     }
   }
   return out;
+}
+
+/** A circuit's levels, type and metric per level, from `show isis interface detail json`. */
+function isisCircuit(i: Obj): Pick<IsisInterfaceState, "circuitType" | "type" | "metrics"> {
+  const out: Pick<IsisInterfaceState, "circuitType" | "type" | "metrics"> = {};
+  if (str(i.level)) out.circuitType = (str(i.level) as string).replace("-", "");
+  if (str(i.type)) out.type = str(i.type);
+  const levels = Array.isArray(i.levels) ? i.levels : [];
+  for (const l of levels) {
+    const lv = obj(l);
+    const name = str(lv.level);
+    const metric = num(lv.metric);
+    if (name && metric !== undefined) out.metrics = { ...out.metrics, [name]: metric };
+  }
+  return out;
+}
+
+/**
+ * `show isis neighbor detail`, FRR 8.4: one block per adjacency, with its circuit type:
+ *    r2
+ *       Interface: eth1, Level: 2, State: Up, Expires in 3s
+ *       Circuit type: L2, Speaks: IPv4, IPv6
+ */
+export function parseIsisNeighborDetail(text: string): IsisAdjacency[] {
+  const out: IsisAdjacency[] = [];
+  let name: string | undefined;
+  let cur: IsisAdjacency | undefined;
+  for (const line of text.split("\n")) {
+    const head = /^ (\S+)\s*$/.exec(line);
+    if (head) {
+      name = head[1];
+      continue;
+    }
+    const m = /^\s+Interface: ([^,]+), Level: ([12]), State: ([^,\s]+)/.exec(line);
+    if (m && name) {
+      const state = m[3] as string;
+      cur = { systemId: name, ifname: m[1] as string, level: Number(m[2]), state, up: state === "Up" };
+      out.push(cur);
+      continue;
+    }
+    const c = /^\s+Circuit type: ([^,\s]+)/.exec(line);
+    if (c && cur) cur.circuitType = (c[1] as string).replace("-", "");
+  }
+  return out;
+}
+
+/** The instance's NETs and levels, from `show isis summary json` (FRR 8.4). */
+export function parseIsisSummary(json: unknown): IsisInstanceState {
+  const j = obj(json);
+  const out: IsisInstanceState = { nets: [], levels: [] };
+  if (str(j["system-id"])) out.systemId = str(j["system-id"]);
+  for (const a of Array.isArray(j.areas) ? j.areas : []) {
+    const area = obj(a);
+    if (str(area.net)) out.nets.push(str(area.net) as string);
+    for (const l of Array.isArray(area.levels) ? area.levels : []) {
+      const id = num(obj(l).id);
+      if (id !== undefined && !out.levels.includes(id)) out.levels.push(id);
+    }
+  }
+  out.levels.sort();
+  return out;
+}
+
+/**
+ * Everything the views show of the node's IS-IS: the instance, its circuits and its
+ * adjacencies with their circuit types (`show isis neighbor detail`); throws when isisd
+ * does not answer.
+ */
+export async function isisDetail(
+  handle: NodeHandle,
+  timeoutMs?: number,
+): Promise<{ instance: IsisInstanceState; ifaces: IsisInterfaceState[]; adjacencies: IsisAdjacency[] }> {
+  const instance = parseIsisSummary(await askJson(handle, "isisd", "show isis summary json", timeoutMs));
+  const ifaces = parseIsisInterfaces(await askJson(handle, "isisd", "show isis interface detail json", timeoutMs));
+  const adjacencies = parseIsisNeighborDetail(await ask(handle, "isisd", "show isis neighbor detail", timeoutMs));
+  return { instance, ifaces, adjacencies };
 }
 
 /** IS-IS interfaces and adjacencies of the node; throws when isisd does not answer. */

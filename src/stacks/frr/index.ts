@@ -15,10 +15,11 @@ import { evpnVnis } from "./evpn.js";
 import { start, stop } from "./node.js";
 import { prepareConfigs } from "./prepare.js";
 import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
-import { bgpPeers, bgpRoutes, bgpSummary, isisAdjacencies, ospfNeighbors, ribRoutes } from "./query.js";
+import { bgpPeers, bgpRoutes, bgpSummary, igpState, isisAdjacencies, ospfNeighbors, ribRoutes } from "./query.js";
 import { waitReady } from "./ready.js";
 import { reconfigureSteps } from "./reconfigure.js";
 import { FRR_INTENTS } from "./render.js";
+import { runningProtocols } from "./running.js";
 import { runningConfig } from "./save.js";
 import { FRR_USER, startSteps } from "./start.js";
 
@@ -109,6 +110,8 @@ export const frr: RoutingStack = {
   ribRoutes,
   ospfNeighbors,
   isisAdjacencies,
+  igpState,
+  runningProtocols,
   bfdPeers,
   evpnVnis,
 };

@@ -4,9 +4,9 @@ import type { BgpPath, BgpPeer, BgpSummary } from "../../intents/bgp/state.js";
 import type { IsisAdjacency } from "../../intents/isis/state.js";
 import type { OspfNeighbor } from "../../intents/ospf/state.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
-import type { Afi, QueryOptions, RibRoute } from "../stack.js";
+import type { Afi, IgpState, QueryOptions, RibRoute } from "../stack.js";
 import { showJson } from "./channel.js";
-import { isisState, ospfState } from "./igp.js";
+import { isisDetail, isisState, ospfState } from "./igp.js";
 import { parseBgpInstance, parseBgpRoutes, parseIpRoutes } from "./state.js";
 
 export async function bgpSummary(handle: NodeHandle, opts: QueryOptions = {}): Promise<BgpSummary> {
@@ -45,4 +45,31 @@ export async function ospfNeighbors(handle: NodeHandle, opts: QueryOptions = {})
 /** IS-IS adjacencies; throws when isisd does not answer. */
 export async function isisAdjacencies(handle: NodeHandle, opts: QueryOptions = {}): Promise<IsisAdjacency[]> {
   return (await isisState(handle, opts.timeoutMs)).adjacencies;
+}
+
+/** OSPF and IS-IS as they run on the node, for those of `protocols` it runs; errors collected, not thrown. */
+export async function igpState(
+  handle: NodeHandle,
+  protocols: readonly string[],
+  opts: QueryOptions = {},
+): Promise<IgpState> {
+  const out: IgpState = { errors: [] };
+  const why = (what: string, e: unknown) => `${what}: ${((e as Error).message ?? String(e)).split("\n")[0]}`;
+  if (protocols.includes("ospf")) {
+    try {
+      const s = await ospfState(handle, opts.timeoutMs);
+      out.ospf = { interfaces: s.ifaces, neighbors: s.neighbors };
+    } catch (e) {
+      out.errors.push(why("OSPF", e));
+    }
+  }
+  if (protocols.includes("isis")) {
+    try {
+      const s = await isisDetail(handle, opts.timeoutMs);
+      out.isis = { instance: s.instance, interfaces: s.ifaces, adjacencies: s.adjacencies };
+    } catch (e) {
+      out.errors.push(why("IS-IS", e));
+    }
+  }
+  return out;
 }

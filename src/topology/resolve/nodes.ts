@@ -252,6 +252,7 @@ export function nodeModel(ctx: ResolveContext, node: NodeDraft): NodeModel {
     subnets: node.subnets.map((s) => s.text),
     pos: ctx.src.pos(node.path, "key"),
   };
+  if (raw.graph?.tier !== undefined) model.graph = { tier: raw.graph.tier };
   const stackName = stackNameOf(ctx, node.name, node.kind, raw, node.path);
   const loader = stackName === undefined ? undefined : STACK_LOADERS[stackName];
   if (stackName !== undefined && !loader) throw new Error(`internal: no loader for stack ${stackName}`);

@@ -63,7 +63,7 @@
   // Node sizes from their labels (cytoscape's `width: label` is deprecated).
   const FONTS = {
     node: [12, "system-ui, sans-serif"],
-    router: [11, "ui-monospace, monospace"],
+    router: [12, "ui-monospace, monospace"],
     port: [11, "system-ui, sans-serif", "bold"],
   };
   const measure = document.createElement("canvas").getContext("2d");
@@ -103,7 +103,8 @@
     const imp = impairmentText(c);
     if (imp) parts.push(imp);
     const toBridge = [c.a, c.b].some((e) => snap.nodes[e.node]?.role === "bridge");
-    if (!parts.length && c.subnet && !toBridge) parts.push(c.subnet);
+    const many = Object.keys(snap.cables).length > MANY_LABELS;
+    if (!parts.length && c.subnet && !toBridge && !many) parts.push(c.subnet);
     return parts.join("\n");
   }
 
@@ -120,7 +121,8 @@
     const els = [];
     for (const n of Object.values(s.nodes)) {
       const [fill, border] = nodeColors(n.role);
-      const sub = [kindName(n), n.asn !== undefined ? `AS ${n.asn}` : "", ...(n.subnets || [])]
+      // The role shows in the shape and colour; the label keeps the kind, so nodes stay narrow.
+      const sub = [n.kind || n.role, n.asn !== undefined ? `AS ${n.asn}` : "", ...(n.subnets || [])]
         .filter(Boolean)
         .join(" · ");
       els.push({
@@ -133,6 +135,8 @@
           status: n.status,
           fill,
           border,
+          role: n.role,
+          ...(n.tier !== undefined ? { tier: n.tier } : {}),
           ...box(`${n.name}\n${sub}`, "node"),
         },
         classes: `node role-${n.role} status-${n.status.replace(/\s+/g, "-")}`,
@@ -163,19 +167,108 @@
     return els;
   }
 
+  /** Above this many sessions or cables, their middle labels give way to colour and hover. */
+  const MANY_LABELS = 40;
+
+  /** Prefix lists longer than this are counted on the graph (the node's drawer lists them all). */
+  const MAX_PREFIX_LINES = 4;
+
+  /** A router's IGP in one or two lines: "OSPF area 0.0.0.0 · DR on eth2", "IS-IS L2 49.0001". */
+  function igpLines(n) {
+    const out = [];
+    const o = n.igp?.ospf;
+    if (o) {
+      const dr = [
+        ...new Set(
+          o.interfaces
+            .filter((i) => i.role === "DR" || i.role === "Backup")
+            .map((i) => `${i.role === "DR" ? "DR" : "BDR"} ${i.port}`),
+        ),
+      ];
+      out.push(
+        `OSPF ${o.areas.length > 1 ? "areas" : "area"} ${o.areas.join(", ")}${o.areas.length > 1 ? " (ABR)" : ""}`,
+      );
+      if (dr.length) out.push(`  ${dr.join(", ")}`);
+    }
+    const i = n.igp?.isis;
+    if (i)
+      out.push(
+        `IS-IS ${i.levels.map((l) => `L${l}`).join("+")}${i.nets.length ? ` ${i.nets.map((x) => `${x.split(".")[0]}.${x.split(".")[1]}`).join(", ")}` : ""}`,
+      );
+    for (const e of n.igp?.errors || []) out.push(`! ${e}`);
+    return out;
+  }
+
+  function prefixLines(n) {
+    const lines = [];
+    if (n.announced.length + n.received.length > MAX_PREFIX_LINES) {
+      lines.push(`▲ ${n.announced.length} announced · ▼ ${n.received.length} received`);
+      return lines;
+    }
+    for (const p of n.announced) lines.push(`▲ ${p}`);
+    for (const r of n.received) lines.push(`▼ ${r.prefix}${r.aspath ? ` [${r.aspath}]` : ""}`);
+    return lines;
+  }
+
+  /**
+   * IGP adjacencies as edges between routers: one per pair, protocol and port, OSPFv2 and v3
+   * together; each router's halves toward the other are matched in port order (parallel
+   * links pair up in order); green when every half is up.
+   */
+  function igpEdges(s) {
+    const halves = new Map(); // "proto~from~to" → Map(port → halves)
+    const add = (proto, from, to, port, detail, half) => {
+      if (!s.nodes[to] || from === to) return;
+      const key = `${proto}~${from}~${to}`;
+      const byPort = halves.get(key) || new Map();
+      const list = byPort.get(port) || { detail, halves: [] };
+      list.halves.push(half);
+      byPort.set(port, list);
+      halves.set(key, byPort);
+    };
+    for (const n of Object.values(s.nodes)) {
+      for (const nb of n.igp?.ospf?.neighbors || []) {
+        const text = `${n.name} ${nb.port}: OSPFv${nb.version} ${nb.state}${nb.role ? `/${nb.role}` : ""}`;
+        add("OSPF", n.name, nb.neighbor, nb.port, nb.area ? `area ${nb.area}` : "", { text, up: nb.up });
+      }
+      for (const a of n.igp?.isis?.adjacencies || []) {
+        const text = `${n.name} ${a.port}: L${a.level} ${a.state}${a.circuitType ? ` circuit ${a.circuitType}` : ""}`;
+        add("IS-IS", n.name, a.neighbor, a.port, `L${a.level}`, { text, up: a.up });
+      }
+    }
+    const sorted = (m) =>
+      [...(m || new Map()).entries()].sort(([x], [y]) => x.localeCompare(y, undefined, { numeric: true }));
+    const out = [];
+    for (const [key, byPort] of halves) {
+      const [proto, from, to] = key.split("~");
+      if (from > to && halves.has(`${proto}~${to}~${from}`)) continue; // drawn from the other side
+      const back = sorted(halves.get(`${proto}~${to}~${from}`));
+      sorted(byPort).forEach(([port, h], k) => {
+        const other = back[k]?.[1];
+        out.push({
+          id: `${proto}~${from}:${port}~${to}`,
+          proto,
+          a: from,
+          b: to,
+          detail: h.detail,
+          halves: [...h.halves, ...(other ? other.halves : [])],
+        });
+      });
+    }
+    return out;
+  }
+
   function routingElements(s) {
     const els = [];
     const inSession = new Set(Object.values(s.sessions).flatMap((x) => [x.a, x.b]));
     const asns = new Set();
     for (const n of Object.values(s.nodes)) {
-      if (n.asn === undefined && !inSession.has(n.name)) continue;
+      if (n.asn === undefined && !inSession.has(n.name) && !n.igp) continue;
       if (n.asn !== undefined && !asns.has(n.asn)) {
         asns.add(n.asn);
         els.push({ group: "nodes", data: { id: `as:${n.asn}`, asn: n.asn, label: `AS ${n.asn}` }, classes: "as" });
       }
-      const lines = [n.name];
-      for (const p of n.announced) lines.push(`▲ ${p}`);
-      for (const r of n.received) lines.push(`▼ ${r.prefix}${r.aspath ? ` [${r.aspath}]` : ""}`);
+      const lines = [n.name, ...igpLines(n), ...prefixLines(n)];
       const [fill, border] = nodeColors(n.role);
       els.push({
         group: "nodes",
@@ -188,8 +281,27 @@
           fill,
           border,
           status: n.status,
+          ...(n.tier !== undefined ? { tier: n.tier } : {}),
         },
         classes: `router status-${n.status.replace(/\s+/g, "-")}`,
+      });
+    }
+    for (const e of igpEdges(s)) {
+      if (!els.some((x) => x.data.id === `r:${e.b}`)) continue;
+      const up = e.halves.every((h) => h.up);
+      els.push({
+        group: "edges",
+        data: {
+          id: `i:${e.id}`,
+          igp: e.id,
+          source: `r:${e.a}`,
+          target: `r:${e.b}`,
+          label: `${e.proto} ${e.detail}`.trim(),
+          halves: e.halves,
+          proto: e.proto,
+          color: up ? COLORS.up : COLORS.down,
+        },
+        classes: `igp ${e.proto === "OSPF" ? "ospf" : "isis"} ${up ? "established" : "not-established"}`,
       });
     }
     for (const x of Object.values(s.sessions)) {
@@ -209,7 +321,8 @@
           session: x.id,
           source: `r:${x.a}`,
           target: x.b !== undefined ? `r:${x.b}` : `x:${x.addressB}`,
-          label: sessionName(x),
+          // Hundreds of "eBGP · Established" hide the drawing: colour says it, hover tells.
+          label: Object.keys(s.sessions).length <= MANY_LABELS ? sessionName(x) : "",
           state: x.state,
           established: x.established,
           color: sessionColor(x),
@@ -286,6 +399,11 @@
     { selector: "edge.session", style: { width: 3, "text-rotation": "none", "font-size": 11 } },
     { selector: "edge.not-established", style: { "line-style": "dashed" } },
     {
+      selector: "edge.igp",
+      style: { width: 2, "line-style": "dotted", "text-rotation": "none", "font-size": 11, "curve-style": "bezier" },
+    },
+    { selector: "edge.igp.not-established", style: { "line-style": "dashed" } },
+    {
       selector: "node.as",
       style: {
         label: "data(label)",
@@ -304,7 +422,7 @@
     },
     {
       selector: "node.router",
-      style: { "text-justification": "left", "font-family": "ui-monospace, monospace", "font-size": 11 },
+      style: { "text-justification": "left", "font-family": "ui-monospace, monospace", "font-size": 12 },
     },
     { selector: "node.external", style: { shape: "ellipse", "border-style": "dashed", "background-color": "#fff" } },
     { selector: ":selected", style: { "overlay-color": "#2563eb", "overlay-opacity": 0.15, "overlay-padding": 6 } },
@@ -355,6 +473,194 @@
       })
       .run();
     cy.layout(layoutOptions(edgeLength)).run();
+    separate(cy);
+  }
+
+  /**
+   * Pushes apart nodes whose boxes, with room for the port labels around them, overlap
+   * (fcose counts a node's size but not the port labels at its edge: two wide bridges ended
+   * up with their ports' labels on each other). A few passes, each pair moved along the
+   * axis where they overlap least, by half the overlap each.
+   */
+  function separate(cy, margin = 34) {
+    const nodes = cy.nodes().filter((n) => !n.isParent());
+    for (let pass = 0; pass < 60; pass++) {
+      let moved = false;
+      const boxes = nodes.map((n) => ({
+        n,
+        x: n.position("x"),
+        y: n.position("y"),
+        w: n.width() / 2 + margin,
+        h: n.height() / 2 + margin,
+      }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          const ox = a.w + b.w - Math.abs(a.x - b.x);
+          const oy = a.h + b.h - Math.abs(a.y - b.y);
+          if (ox <= 0 || oy <= 0) continue;
+          moved = true;
+          if (ox < oy) {
+            const d = (ox / 2 + 1) * (a.x <= b.x ? 1 : -1);
+            a.x -= d;
+            b.x += d;
+          } else {
+            const d = (oy / 2 + 1) * (a.y <= b.y ? 1 : -1);
+            a.y -= d;
+            b.y += d;
+          }
+        }
+      }
+      // A node lying on a cable it is not on (a bridge's two cables drawn as one, a router
+      // hiding another's port label) steps off it, sideways.
+      const at = new Map(boxes.map((b) => [b.n.id(), b]));
+      cy.edges().forEach((e) => {
+        const a = at.get(e.source().id());
+        const c = at.get(e.target().id());
+        if (!a || !c) return;
+        const dx = c.x - a.x;
+        const dy = c.y - a.y;
+        const len2 = dx * dx + dy * dy;
+        if (len2 < 1) return;
+        for (const b of boxes) {
+          if (b === a || b === c) continue;
+          const t = ((b.x - a.x) * dx + (b.y - a.y) * dy) / len2;
+          if (t <= 0.02 || t >= 0.98) continue;
+          const px = a.x + t * dx;
+          const py = a.y + t * dy;
+          const len = Math.sqrt(len2);
+          // Room the node needs across the line: its half-extent seen from the line's normal.
+          const need = (Math.abs(dy) * b.w + Math.abs(dx) * b.h) / len - margin / 2;
+          const dist = Math.hypot(b.x - px, b.y - py);
+          if (dist >= need) continue;
+          moved = true;
+          const nx = dist > 0.5 ? (b.x - px) / dist : -dy / len;
+          const ny = dist > 0.5 ? (b.y - py) / dist : dx / len;
+          b.x += nx * (need - dist + 1);
+          b.y += ny * (need - dist + 1);
+        }
+      });
+      cy.batch(() => {
+        for (const b of boxes) b.n.position({ x: b.x, y: b.y });
+      });
+      if (!moved) break;
+    }
+  }
+
+  /** Tiers when asked (`wirelab graph --layout`), else when the lab marks any node's tier (generated Clos labs do). */
+  function useTiers() {
+    if (snap?.meta.layout) return snap.meta.layout === "tiers";
+    return Object.values(snap?.nodes || {}).some((n) => n.tier !== undefined);
+  }
+
+  const natural = (a, b) => a.localeCompare(b, undefined, { numeric: true });
+
+  /**
+   * Rows by tier (0 on top): a node's tier is its `graph.tier`; a host or bridge without
+   * one hangs under the node it is cabled to; the rest by hops from the top tier. A row too
+   * wide for the pane is wrapped onto several rows (every row of a tier still below every row
+   * of the tier above); leaves keep their hosts under them as one block.
+   */
+  function tiersLayout(cy) {
+    const nodes = cy.nodes().filter((n) => !n.isParent());
+    if (!nodes.length) return;
+    const tier = new Map();
+    const under = new Map(); // child id → parent node
+    for (const n of nodes) if (n.data("tier") !== undefined) tier.set(n.id(), n.data("tier"));
+    for (const n of nodes) {
+      const nb = n.neighborhood("node").filter((x) => !x.isParent() && x.id() !== n.id());
+      // A host on one node (a Clos's host on its leaf) hangs under it, whatever its tier.
+      const host = n.data("role") === "host" && nb.length === 1;
+      if (tier.has(n.id()) && !host) continue;
+      if (host || (nb.length === 1 && !tier.has(n.id()))) {
+        const p = nb[0];
+        if (p && !(p.data("role") === "host" && nb.length === 1 && p.neighborhood("node").length === 1)) {
+          under.set(n.id(), p);
+          tier.delete(n.id());
+        }
+      }
+    }
+    // Nodes with no tier and no parent: hops from the tiered ones (or from the busiest node).
+    const free = nodes.filter((n) => !tier.has(n.id()) && !under.has(n.id()));
+    if (free.length) {
+      const roots = nodes.filter((n) => tier.has(n.id()));
+      const start = roots.length ? roots : nodes.sort((a, b) => b.degree() - a.degree()).slice(0, 1);
+      start.forEach((r) => {
+        if (!tier.has(r.id())) tier.set(r.id(), 0);
+      });
+      cy.elements().bfs({
+        roots: start,
+        visit: (v, _e, u) => {
+          if (!tier.has(v.id()) && !under.has(v.id()) && !v.isParent())
+            tier.set(v.id(), (u ? (tier.get(u.id()) ?? 0) : 0) + 1);
+        },
+      });
+      for (const n of free) if (!tier.has(n.id())) tier.set(n.id(), 0);
+    }
+    const GAP = 24;
+    const ROW = 120;
+    const KID = 100; // a hanging node's drop below its parent
+    // Blocks: a tiered node with what hangs under it.
+    const kids = new Map();
+    for (const [c, p] of under) kids.set(p.id(), [...(kids.get(p.id()) || []), cy.getElementById(c)]);
+    const block = (n) => {
+      const k = (kids.get(n.id()) || []).sort((a, b) => natural(a.id(), b.id()));
+      const kw = k.reduce((w, c) => w + c.width() + GAP, -GAP);
+      return { n, kids: k, w: Math.max(n.width(), kw) + GAP, h: ROW + (k.length ? KID : 0) };
+    };
+    const tiers = [...new Set(tier.values())].sort((a, b) => a - b);
+    const rows = tiers.map((t) =>
+      nodes
+        .filter((n) => tier.get(n.id()) === t && !under.has(n.id()))
+        .sort((a, b) => natural(a.data("name") || a.id(), b.data("name") || b.id()))
+        .map(block),
+    );
+    // Width to wrap at: the pane's shape, for the whole drawing's area.
+    const pane = cy.container().getBoundingClientRect();
+    const aspect = pane.width > 0 && pane.height > 0 ? pane.width / pane.height : 1.6;
+    const area = rows.flat().reduce((a, b) => a + b.w * b.h, 0);
+    const widest = Math.max(...rows.map((r) => Math.max(...r.map((b) => b.w))));
+    const wrapAt = Math.max(widest, Math.sqrt(area * aspect) * 1.15);
+    let y = 0;
+    const place = [];
+    for (const r of rows) {
+      const lines = [];
+      let line = [];
+      let w = 0;
+      for (const b of r) {
+        if (line.length && w + b.w > wrapAt) {
+          lines.push(line);
+          line = [];
+          w = 0;
+        }
+        line.push(b);
+        w += b.w;
+      }
+      if (line.length) lines.push(line);
+      // Lines of one tier share one column grid, so a wrapped tier reads as a table.
+      const cols = Math.max(...lines.map((l) => l.length));
+      const colW = Math.max(...r.map((b) => b.w));
+      for (const l of lines) {
+        const lw = lines.length > 1 ? cols * colW : l.reduce((a, b) => a + b.w, 0);
+        let x = -lw / 2;
+        for (const b of l) {
+          const bw = lines.length > 1 ? colW : b.w;
+          place.push([b.n, x + bw / 2, y]);
+          let kx = x + bw / 2 - b.kids.reduce((a, c) => a + c.width() + GAP, -GAP) / 2;
+          for (const c of b.kids) {
+            place.push([c, kx + c.width() / 2, y + KID]);
+            kx += c.width() + GAP;
+          }
+          x += bw;
+        }
+        y += Math.max(...l.map((b) => b.h));
+      }
+      y += ROW * 0.4;
+    }
+    cy.batch(() => {
+      for (const [n, x, yy] of place) n.position({ x, y: yy });
+    });
   }
 
   function makeCy(container) {
@@ -368,6 +674,31 @@
   }
 
   const cys = { cabling: makeCy($("cy-cabling")), routing: makeCy($("cy-routing")) };
+
+  /**
+   * Edge labels (ports, subnets, session states) below ~8 px on screen are hidden until the
+   * user zooms in: at a large lab's fitted zoom they would be smudges over the drawing.
+   * (cytoscape's min-zoomed-font-size rounds the zoom up to a power of two, so it does not.)
+   */
+  const EDGE_TEXT_MIN_ZOOM = 0.75;
+  /** A large lab's edge labels (a spine's 32 port names) crowd even at a readable zoom: shown from 1.3×. */
+  const CROWDED_EDGE_TEXT_MIN_ZOOM = 1.3;
+  for (const cy of Object.values(cys)) {
+    let hidden = false;
+    const check = () => {
+      const crowded = cy.edges().length > MANY_LABELS;
+      const hide = cy.zoom() < (crowded ? CROWDED_EDGE_TEXT_MIN_ZOOM : EDGE_TEXT_MIN_ZOOM);
+      if (hide === hidden) return;
+      hidden = hide;
+      const o = hide ? 0 : 1;
+      cy.style()
+        .selector("edge")
+        .style({ "text-opacity": o, "text-background-opacity": hide ? 0 : 0.9, "text-border-opacity": o })
+        .update();
+    };
+    cy.on("zoom", check);
+    cy.on("add remove", check);
+  }
 
   /**
    * Port labels go just off their node whatever the cable's angle; the middle label (subnet,
@@ -441,8 +772,11 @@
     }
     cy.elements().remove();
     cy.add(els);
-    if (cy.nodes().length) layout(cy, edgeLength);
-    turnToPane(cy);
+    if (cy.nodes().length && useTiers()) tiersLayout(cy);
+    else {
+      if (cy.nodes().length) layout(cy, edgeLength);
+      turnToPane(cy);
+    }
     fit(cy);
   }
 
@@ -459,7 +793,8 @@
     requestAnimationFrame(() => {
       for (const p of visiblePanes()) {
         cys[p].resize();
-        turnToPane(cys[p]);
+        if (useTiers()) tiersLayout(cys[p]);
+        else turnToPane(cys[p]);
         placeCableLabels(cys[p]);
         fit(cys[p]);
       }
@@ -506,7 +841,7 @@
     document.title = `wirelab · ${snap.meta.lab}`;
     sync(cys.cabling, cablingElements(snap), 220);
     placeCableLabels(cys.cabling);
-    sync(cys.routing, routingElements(snap), 200);
+    sync(cys.routing, routingElements(snap), 140);
     renderLists();
     document.body.dataset.version = String(version);
     if (detailsFor && detailsFor.type !== "node" && detailsFor.type !== "cable") refreshDetails();
@@ -601,7 +936,17 @@
       ),
     ]);
   });
-  cys.routing.on("mouseover", "edge", (evt) => {
+  cys.routing.on("mouseover", "edge.igp", (evt) => {
+    const e = evt.target;
+    showTip(evt, [
+      el("div", { class: "title" }, `${e.data("label")} · ${e.source().data("name")} ↔ ${e.target().data("name")}`),
+      table(
+        ["adjacency", ""],
+        e.data("halves").map((h) => [h.text, h.up ? "up" : "down"]),
+      ),
+    ]);
+  });
+  cys.routing.on("mouseover", "edge.session", (evt) => {
     const x = snap.sessions[evt.target.data("session")];
     if (x)
       showTip(evt, [el("div", { class: "title" }, `BGP ${x.a} ↔ ${x.b ?? x.addressB} · ${x.state}`), sessionTable(x)]);
@@ -637,6 +982,59 @@
     return el("p", { class: "note" }, "Static export: run `wirelab graph` for live routes, BGP tables and counters.");
   }
 
+  /** The node's OSPF and IS-IS as its daemons report them (in the snapshot: static pages too). */
+  function igpTables(n) {
+    const out = [];
+    const o = n.igp?.ospf;
+    if (o) {
+      out.push(
+        el("h4", {}, `OSPF · ${o.areas.length > 1 ? "areas" : "area"} ${o.areas.join(", ")}`),
+        table(
+          ["port", "", "area", "role", "network", "DR / BDR", "cost"],
+          o.interfaces.map((i) => [
+            i.port,
+            `v${i.version}`,
+            i.area || "",
+            `${i.role || ""}${i.passive ? " (passive)" : ""}`,
+            i.networkType || "",
+            [i.dr, i.bdr].filter(Boolean).join(" / "),
+            i.cost ?? "",
+          ]),
+        ),
+        table(
+          ["neighbor", "", "port", "area", "state", "its role"],
+          o.neighbors.map((x) => [x.neighbor, `v${x.version}`, x.port, x.area || "", x.state, x.role || ""]),
+        ),
+      );
+    }
+    const i = n.igp?.isis;
+    if (i) {
+      out.push(
+        el(
+          "h4",
+          {},
+          `IS-IS · ${i.levels.map((l) => `level ${l}`).join(", ")}${i.nets.length ? ` · ${i.nets.join(", ")}` : ""}`,
+        ),
+        table(
+          ["port", "circuit", "type", "metric", ""],
+          i.interfaces.map((c) => [
+            c.port,
+            c.circuitType || "",
+            c.type || "",
+            c.metric || "",
+            c.passive ? "passive" : "",
+          ]),
+        ),
+        table(
+          ["neighbor", "port", "level", "state", "circuit type"],
+          i.adjacencies.map((a) => [a.neighbor, a.port, `L${a.level}`, a.state, a.circuitType || ""]),
+        ),
+      );
+    }
+    for (const e of n.igp?.errors || []) out.push(el("p", {}, e));
+    return out;
+  }
+
   async function openNode(name) {
     detailsFor = { type: "node", id: name };
     clearTimeout(detailsTimer);
@@ -663,13 +1061,15 @@
         : null,
       n.bgpError ? el("p", {}, `BGP: ${n.bgpError}`) : null,
     ];
-    if (STATIC) return showDetails(...head, ...prefixes, staticNote());
-    showDetails(...head, el("p", {}, "reading the node…"));
+    const igp = igpTables(snap.nodes[name] || n);
+    if (STATIC) return showDetails(...head, ...prefixes, ...igp, staticNote());
+    showDetails(...head, ...igp, el("p", {}, "reading the node…"));
     try {
       const d = await api(`api/node?name=${encodeURIComponent(name)}`);
       if (!detailsFor || detailsFor.id !== name) return;
       showDetails(
         ...head,
+        ...igpTables(snap.nodes[name] || n),
         el("h4", {}, "Interfaces"),
         table(
           ["if", "port", "ifindex", "state", "MAC", "addresses"],
@@ -811,7 +1211,7 @@
   cys.cabling.on("tap", "node", (evt) => openNode(evt.target.data("name")));
   cys.cabling.on("tap", "edge", (evt) => openCable(evt.target.data("cable")));
   cys.routing.on("tap", "node.router", (evt) => openNode(evt.target.data("name")));
-  cys.routing.on("tap", "edge", (evt) => openSession(evt.target.data("session")));
+  cys.routing.on("tap", "edge.session", (evt) => openSession(evt.target.data("session")));
   for (const cy of Object.values(cys)) {
     cy.on("tap", (evt) => {
       if (evt.target === cy) closeDetails();
@@ -837,6 +1237,21 @@
     render();
     setStatus("static", `static export · ${new Date(data.exportedAt).toLocaleString()}`);
     return;
+  }
+
+  // The server put the lab's snapshot into the page: draw it now, before the stream connects
+  // (a static screenshot or a slow client sees the lab, not "connecting…").
+  const initial = $("wirelab-initial");
+  if (initial) {
+    try {
+      const data = JSON.parse(initial.textContent);
+      snap = data.snapshot;
+      version = data.version;
+      render();
+      setStatus("connecting", `as loaded · ${new Date().toLocaleTimeString()} · connecting…`);
+    } catch (e) {
+      setStatus("error", `could not read the page's snapshot: ${e.message}`);
+    }
   }
 
   const events = new EventSource("events");
