@@ -83,6 +83,36 @@ describe("ibgp-rr.yml: a route reflector and three clients over loopbacks", { sk
   });
 });
 
+describe("ibgp-rr-ospf.yml: two route reflectors over an OSPF underlay, all intent", { skip: skipUnlessRoot }, () => {
+  const LAB = "bxrrospf";
+  after(() => destroy(LAB));
+
+  test("deploy returns after OSPF and BGP: loopbacks in the RIB, every session between them up, routes reflected", async (t) => {
+    const result = await deploy("ibgp-rr-ospf.yml", LAB, t);
+    assert.deepEqual(result.ready.map((r) => r.protocol).sort(), ["bgp", "ospf"]);
+    // 7 iBGP sessions (rr1—rr2 and each client to both reflectors) and one eBGP, both ends.
+    assert.equal(result.bgp?.established, 16);
+    const rib = await inNode(LAB, "c1", ["ip", "-j", "route", "show", "10.255.0.13/32"]);
+    assert.equal((JSON.parse(rib.stdout) as { protocol: string }[])[0]?.protocol, "ospf", rib.stdout);
+    const reflected = await bestPath(LAB, "c1", "ipv4", "10.3.0.0/16");
+    assert.deepEqual(
+      reflected.nexthops.map((n) => n.ip),
+      ["10.255.0.13"],
+      "reflected with c3's loopback as next hop",
+    );
+    // Both reflectors reflect it: c1 holds two paths with the same cluster id.
+    const paths = (await bgpRoutes(`wl_${LAB}_c1`, "ipv4"))["10.3.0.0/16"] ?? [];
+    assert.equal(paths.length, 2, JSON.stringify(paths));
+  });
+
+  test("its checks pass", () => verifies(LAB));
+
+  test("destroy leaves nothing behind", async () => {
+    await destroy(LAB);
+    assert.deepEqual(await waitNoLeftovers(LAB), []);
+  });
+});
+
 describe("bgp-unnumbered.yml: a leaf-spine without link addresses", { skip: skipUnlessRoot }, () => {
   const LAB = "bxun";
   after(() => destroy(LAB));
