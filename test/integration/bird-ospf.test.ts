@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
+import { readIgp, runningRouting } from "../../src/core/igp.js";
 import { inspectLab } from "../../src/core/inspect.js";
 import { type DeployResult, deployLab } from "../../src/core/lifecycle/deploy.js";
 import { destroyLab } from "../../src/core/lifecycle/destroy.js";
@@ -152,6 +153,19 @@ describe("ospf-bird.yml: OSPF and iBGP route reflection across BIRD and FRR", { 
     assert.deepEqual(
       details.bgp?.peers.map((p) => `${p.address} ${p.state}`),
       ["10.255.0.1 Established"],
+    );
+    // The IGP pane and inspect read BIRD's OSPF through the stack seam, in FRR's words.
+    const c2 = state.model.nodes.find((n) => n.name === "c2");
+    assert.ok(c2);
+    const igp = await readIgp(LAB, state.model, c2);
+    assert.deepEqual(igp?.errors, []);
+    assert.deepEqual(igp?.ospf?.areas, ["0.0.0.0"]);
+    assert.deepEqual(igp?.ospf?.neighbors.map((n) => `${n.neighbor} ${n.state}`).sort(), ["c1 Full", "rr1 Full"]);
+    // Deploy's routing column, read back from the running bird.
+    const running = await runningRouting(LAB, state.model);
+    assert.deepEqual(
+      running.get("c2")?.map((p) => (p.detail ? `${p.name} ${p.detail}` : p.name)),
+      ["bgp AS65000", "ospf area 0.0.0.0", "static"], // static: its originate route
     );
   });
 

@@ -7,6 +7,7 @@ import type { NodeHandle } from "../../runtimes/runtime.js";
 import { type RoutingStack, StackError } from "../stack.js";
 import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
+import { igpState, runningProtocols } from "./igp.js";
 import { start, stop } from "./node.js";
 import { birdOptions } from "./options.js";
 import { ospfNeighbors } from "./ospf.js";
@@ -76,4 +77,6 @@ export const bird: RoutingStack = {
   ribRoutes,
   ospfNeighbors,
   bfdPeers,
+  igpState,
+  runningProtocols,
 };

@@ -28,7 +28,8 @@ export function toOspfNeighbors(
 ): OspfNeighbor[] {
   return nbrs.map((n) => {
     const mine = ifaces.find((i) => i.protocol === n.protocol && i.ifname === n.ifname);
-    const role = ROLES[n.role] ?? n.role;
+    // PtP maps to no role (FRR shows none there either), unknown roles as BIRD prints them.
+    const role = n.role in ROLES ? ROLES[n.role] : n.role;
     const up = n.state === "Full" || (n.state === "2-Way" && n.role === "Other" && mine?.state === "DROther");
     const family = families.get(n.protocol) ?? familyOf(n.address);
     const out: OspfNeighbor = { family, routerId: n.routerId, ifname: n.ifname, state: n.state, up };
@@ -50,7 +51,8 @@ export function toOspfInterfaces(
       loopback: i.state === "Loopback",
     };
     if (i.area !== undefined) s.area = i.area;
-    if (i.state) s.role = i.state;
+    // FRR's word for this router's state on a point-to-point link, so both stacks read alike.
+    if (i.state) s.role = i.state === "PtP" ? "Point-To-Point" : i.state;
     return s;
   });
 }
