@@ -11,6 +11,7 @@ import { applyConfig } from "./apply.js";
 import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { daemonsFor, protocolsFor } from "./daemons.js";
+import { frrMemoryMb } from "./memory.js";
 import { start, stop } from "./node.js";
 import { prepareConfigs } from "./prepare.js";
 import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
@@ -19,9 +20,6 @@ import { waitReady } from "./ready.js";
 import { FRR_INTENTS } from "./render.js";
 import { runningConfig } from "./save.js";
 import { FRR_USER, startSteps } from "./start.js";
-
-/** Measured here: zebra + staticd + bgpd of a small lab ≈ 15 MB RSS; room for big tables. */
-export const FRR_NODE_MB = 25;
 
 /** What destroy needs to know again (kept in the lab state under `stacks.frr`). */
 interface FrrLabFacts {
@@ -54,7 +52,7 @@ export const frr: RoutingStack = {
   intents: FRR_INTENTS,
   daemons: daemonsFor,
   protocols: protocolsFor,
-  memoryMb: () => FRR_NODE_MB,
+  memoryMb: frrMemoryMb,
   // FRR opens its log in the node directory after dropping root to this user.
   user: FRR_USER,
 
