@@ -412,7 +412,8 @@ export async function wirelabLarge(file: string, lab: Lab, opts: { samples?: num
     const before = await availableMb();
     const estimate = estimateMb(lab);
     const deploy = must(
-      await wirelab(["deploy", "-t", file, "--json", "--timeout", "600"], 900_000),
+      // Generous: on a shared 2-core machine 3,000 routers take minutes before BGP even starts.
+      await wirelab(["deploy", "-t", file, "--json", "--timeout", "900"], 1_800_000),
       `wirelab deploy ${lab.name}`,
     );
     const during = await availableMb();
