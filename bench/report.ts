@@ -34,8 +34,52 @@ export interface PeerChainRun {
   stop: number;
 }
 
+/** A Clos fabric to convergence (FRR's or BIRD's). */
+export interface ClosResult {
+  spines: number;
+  leaves: number;
+  routers: number;
+  links: number;
+  convergedMs: number;
+  deployOwn: number;
+  deployWall: number;
+  stop: number;
+  phases: Phase[];
+  memory: NodeMemory[];
+  maxRssKb: number;
+}
+
+/** A large lab deployed once (bench/tools.ts wirelabLarge), kept without per-router names. */
+export interface LargeResult {
+  lab: string;
+  routers: number;
+  links: number;
+  /** Routers per chain (the scale case's chains). */
+  segment?: number;
+  deployOwn: number;
+  deployWall: number;
+  stopOwn: number;
+  stopWall: number;
+  phases: Phase[];
+  /** deploy's up-front estimate of the whole lab, and MemAvailable before it. */
+  estimateMb: number;
+  availableMb: number;
+  memDropMb: number;
+  /** Per router, in the same order: RSS, BGP sessions, its stack's estimate. */
+  rssKb: number[];
+  sessions: number[];
+  estimates: number[];
+  pssTotalKb: number;
+  tables: { node: string; networks: number }[];
+  maxRssKb: number;
+}
+
 export interface BenchResults {
   quick: boolean;
+  /** The cases of a partial run (--only); undefined: all of them. */
+  only?: string[];
+  /** How long the whole run took. */
+  totalMs?: number;
   reps: number;
   date: string;
   machine: Machine;
@@ -52,20 +96,14 @@ export interface BenchResults {
     maxRssKb: number;
   };
   chain: { n: number; wirelab: ChainRun[]; raw: PeerChainRun[]; mininet: PeerChainRun[] };
-  clos?: {
-    spines: number;
-    leaves: number;
-    routers: number;
-    links: number;
-    convergedMs: number;
-    deployOwn: number;
-    deployWall: number;
-    stop: number;
-    phases: Phase[];
-    memory: NodeMemory[];
-    maxRssKb: number;
-  };
+  clos?: ClosResult;
   chainMemory: NodeMemory[];
+  /** The same chain and Clos on BIRD. */
+  bird?: { chain: { n: number; runs: ChainRun[]; memory: NodeMemory[] }; clos?: ClosResult };
+  /** Thousands of BIRD routers on this machine. */
+  scale?: LargeResult;
+  /** The BIRD internet of `generate internet`, or why it was not measured. */
+  internet?: { ases: number; skipped?: string } & Partial<LargeResult>;
   peakRssKb: number;
   leftovers: string[];
 }
@@ -107,6 +145,100 @@ function memStats(list: NodeMemory[]) {
   const rss = list.map((m) => m.rssKb);
   const pss = list.map((m) => m.pssKb);
   return { rssMed: median(rss), rssMax: Math.max(...rss), pssMed: median(pss), daemons: list[0]?.daemons ?? [] };
+}
+
+/** One group of routers alike (same lab, stack and number of sessions) for the accuracy table. */
+export interface EstimateRow {
+  lab: string;
+  stack: string;
+  sessions: number;
+  routers: number;
+  /** The stack's estimate of one router, MB. */
+  estimateMb: number;
+  rssMedKb: number;
+  ratio: number;
+}
+
+/** Every router measured in the run, as (lab, stack, sessions, RSS, estimate). */
+function measuredRouters(
+  r: BenchResults,
+): { lab: string; stack: string; sessions: number; rssKb: number; est: number }[] {
+  const out: { lab: string; stack: string; sessions: number; rssKb: number; est: number }[] = [];
+  const add = (lab: string, list: NodeMemory[]) => {
+    for (const m of list) {
+      if (m.estimateMb === undefined) continue;
+      out.push({ lab, stack: m.stack ?? "frr", sessions: m.sessions ?? 0, rssKb: m.rssKb, est: m.estimateMb });
+    }
+  };
+  add(`FRR chain of ${r.chain.n}`, r.chainMemory);
+  if (r.clos) add(`FRR Clos of ${r.clos.routers}`, r.clos.memory);
+  if (r.bird) add(`BIRD chain of ${r.bird.chain.n}`, r.bird.chain.memory);
+  if (r.bird?.clos) add(`BIRD Clos of ${r.bird.clos.routers}`, r.bird.clos.memory);
+  for (const [what, l] of [
+    [`BIRD ${r.scale?.routers ?? 0} routers`, r.scale],
+    [`BIRD internet of ${r.internet?.ases ?? 0} ASes`, r.internet],
+  ] as const) {
+    if (!l?.rssKb) continue;
+    for (const [i, rss] of l.rssKb.entries()) {
+      out.push({
+        lab: what,
+        stack: "bird",
+        sessions: l.sessions?.[i] ?? 0,
+        rssKb: rss,
+        est: l.estimates?.[i] ?? Number.NaN,
+      });
+    }
+  }
+  return out;
+}
+
+/** Estimate ÷ measured RSS per group of alike routers, and per lab (sums). */
+export function estimateAccuracy(r: BenchResults): { groups: EstimateRow[]; labs: EstimateRow[] } {
+  const all = measuredRouters(r);
+  const groups = new Map<string, typeof all>();
+  for (const m of all) {
+    const k = `${m.lab}\0${m.sessions}`;
+    groups.set(k, [...(groups.get(k) ?? []), m]);
+  }
+  const row = (list: typeof all, sessions: number): EstimateRow => {
+    const rssMedKb = median(list.map((m) => m.rssKb));
+    const est = median(list.map((m) => m.est));
+    return {
+      lab: list[0]?.lab ?? "",
+      stack: list[0]?.stack ?? "",
+      sessions,
+      routers: list.length,
+      estimateMb: est,
+      rssMedKb,
+      ratio: (est * 1024) / rssMedKb,
+    };
+  };
+  const labs = new Map<string, typeof all>();
+  for (const m of all) labs.set(m.lab, [...(labs.get(m.lab) ?? []), m]);
+  return {
+    groups: [...groups.values()].map((g) => row(g, g[0]?.sessions ?? 0)).filter((g) => g.routers > 0),
+    labs: [...labs.values()].map((l) => {
+      const estMb = l.reduce((a, m) => a + m.est, 0);
+      const rssKb = l.reduce((a, m) => a + m.rssKb, 0);
+      return {
+        lab: l[0]?.lab ?? "",
+        stack: l[0]?.stack ?? "",
+        sessions: Number.NaN,
+        routers: l.length,
+        estimateMb: estMb,
+        rssMedKb: rssKb,
+        ratio: (estMb * 1024) / rssKb,
+      };
+    }),
+  };
+}
+
+/** 0.93x, and whether it is within 30% of measured. */
+const within30 = (ratio: number) => ratio >= 0.7 && ratio <= 1.3;
+
+/** Routers of a memory list by their number of sessions. */
+function bySessions(list: NodeMemory[], test: (sessions: number) => boolean): NodeMemory[] {
+  return list.filter((m) => test(m.sessions ?? 0));
 }
 
 /**
@@ -232,6 +364,76 @@ export function targets(r: BenchResults): Target[] {
       met: max < 30 * 1024,
     });
   }
+  const b = r.bird;
+  if (b) {
+    const small = [
+      ...b.chain.memory,
+      ...bySessions(b.clos?.memory ?? [], (n) => n <= 8),
+      ...(r.scale
+        ? r.scale.rssKb.map((rssKb, i) => ({ node: "", daemons: [], rssKb, pssKb: 0, sessions: r.scale?.sessions[i] }))
+        : []),
+    ].filter((m) => (m.sessions ?? 0) <= 8);
+    if (small.length) {
+      const med = median(small.map((m) => m.rssKb));
+      out.push({
+        what: "BIRD router with at most 8 BGP sessions: median RSS at most 5 MB",
+        measured: `median ${mb(med)}, largest ${mb(Math.max(...small.map((m) => m.rssKb)))} (${small.length} routers: chain, Clos leaves${r.scale ? `, the ${r.scale.routers}` : ""})`,
+        met: med <= 5 * 1024,
+      });
+    }
+    const spines = (b.clos?.memory ?? []).filter((m) => m.node.startsWith("spine"));
+    if (b.clos && spines.length) {
+      const med = median(spines.map((m) => m.rssKb));
+      out.push({
+        what: `BIRD router with ${b.clos.leaves} BGP sessions (Clos spine): median RSS at most 20 MB`,
+        measured: `median ${mb(med)}, largest ${mb(Math.max(...spines.map((m) => m.rssKb)))}`,
+        met: med <= 20 * 1024,
+      });
+    }
+  }
+  if (r.scale) {
+    const k = r.scale;
+    const rss = k.rssKb.reduce((a, v) => a + v, 0);
+    out.push({
+      what: `${k.routers} BIRD routers deployed on this ${r.machine.memoryGb} GB machine`,
+      measured: `deploy ${sec(k.deployWall)}, destroy ${sec(k.stopWall)} (command line); RSS ${mb(rss)} in all, MemAvailable fell ${(k.memDropMb / 1024).toFixed(1)} GB`,
+      met: k.routers >= 3000 || r.quick || r.only !== undefined,
+    });
+  }
+  const acc = estimateAccuracy(r);
+  if (acc.labs.length) {
+    const worst = [...acc.groups, ...acc.labs].reduce((w, g) =>
+      Math.abs(Math.log(g.ratio)) > Math.abs(Math.log(w.ratio)) ? g : w,
+    );
+    out.push({
+      what: "memory estimate per stack (deploy's up-front check) within 30% of measured RSS",
+      measured:
+        acc.labs.map((l) => `${l.lab} ${x(l.ratio)}`).join(", ") +
+        `; furthest group: ${worst.lab}${Number.isFinite(worst.sessions) ? `, ${worst.sessions} session${worst.sessions === 1 ? "" : "s"}` : ""} ${x(worst.ratio)}`,
+      met: [...acc.groups, ...acc.labs].every((g) => within30(g.ratio)),
+    });
+  }
+  if (r.internet) {
+    const i = r.internet;
+    if (i.skipped || i.deployWall === undefined || i.stopWall === undefined) {
+      out.push({
+        what: `internet of ${i.ases} ASes (BIRD): deploy under 60 s, destroy under 5 s`,
+        measured: `not measured: ${i.skipped ?? "no result"}`,
+        met: false,
+      });
+    } else {
+      out.push({
+        what: `internet of ${i.ases} ASes (BIRD): deployed (every session up, tables still) in under 60 s`,
+        measured: `${sec(i.deployWall)} from the command line (own time ${sec(i.deployOwn ?? Number.NaN)})`,
+        met: i.deployWall < 60_000,
+      });
+      out.push({
+        what: `internet of ${i.ases} ASes (BIRD): destroyed in under 5 s`,
+        measured: `${sec(i.stopWall)} from the command line`,
+        met: i.stopWall < 5_000,
+      });
+    }
+  }
   out.push({
     what: "nothing left behind (namespaces, daemons, run directories, links)",
     measured: r.leftovers.length ? `${r.leftovers.length} left: ${r.leftovers.slice(0, 3).join("; ")}` : "none",
@@ -254,7 +456,10 @@ export function reportMarkdown(r: BenchResults, svgName: string): string {
       "(after the interpreter and Mininet's imports); wirelab's **own time** is counted the same way, " +
       "from the start of its `main()` to its end (bench/wirelab-stats.mjs). The **command line** time adds " +
       "Node's start and module loading (about 0.3–0.5 s here) and is shown beside it. " +
-      `Times are medians of ${r.reps} repetition${r.reps === 1 ? "" : "s"}, the tools taking turns.`,
+      `Times are medians of ${r.reps} repetition${r.reps === 1 ? "" : "s"}, the tools taking turns ` +
+      "(the large BIRD labs: one)." +
+      (r.only ? ` A partial run: only ${r.only.join(", ")}.` : "") +
+      (r.totalMs ? ` The whole run took ${(r.totalMs / 60_000).toFixed(1)} minutes.` : ""),
     "",
     "## Machine",
     "",
@@ -441,6 +646,8 @@ export function reportMarkdown(r: BenchResults, svgName: string): string {
     );
   }
 
+  parts.push(...stackSections(r));
+
   const profiles: { what: string; phases: Phase[] }[] = [];
   const t100 = r.topo.find((t) => t.n === 100) ?? r.topo.at(-1);
   if (t100?.phases) profiles.push({ what: `${t100.n} Linux nodes`, phases: t100.phases });
@@ -448,6 +655,11 @@ export function reportMarkdown(r: BenchResults, svgName: string): string {
   const lastChain = c.wirelab.at(-1);
   if (lastChain) profiles.push({ what: `FRR chain of ${c.n}`, phases: lastChain.phases });
   if (r.clos) profiles.push({ what: `Clos of ${r.clos.routers}`, phases: r.clos.phases });
+  const birdChain = r.bird?.chain.runs.at(-1);
+  if (birdChain) profiles.push({ what: `BIRD chain of ${r.bird?.chain.n}`, phases: birdChain.phases });
+  if (r.bird?.clos) profiles.push({ what: `BIRD Clos of ${r.bird.clos.routers}`, phases: r.bird.clos.phases });
+  if (r.scale) profiles.push({ what: `${r.scale.routers} BIRD routers`, phases: r.scale.phases });
+  if (r.internet?.phases) profiles.push({ what: `internet of ${r.internet.ases} ASes`, phases: r.internet.phases });
   parts.push(
     "## Where the time goes",
     "",
@@ -462,7 +674,10 @@ export function reportMarkdown(r: BenchResults, svgName: string): string {
       "exchanging and installing routes (in the Clos, 100 zebras installing about 480 routes each). " +
       "**bgp**: after the last daemon started, until every session is Established with its End-of-RIB and " +
       "the counts, zebra's included, are stable: FRR's 1 s start timer (shortened to about 0.7 s by the " +
-      "1 s connect retry of the routers already up) plus about 50 ms of route processing per hop.",
+      "1 s connect retry of the routers already up) plus about 50 ms of route processing per hop. On " +
+      "BIRD routers, **configs** is every bird.conf checked by BIRD's own parser (`bird -p`, one process per " +
+      "router, one per CPU at a time), **routing** one `bird` per router, and **bgp** lasts until every " +
+      "session is Established and no route counter of any router moved between two polls.",
     "",
     phaseTable(profiles),
     "",
@@ -472,19 +687,220 @@ export function reportMarkdown(r: BenchResults, svgName: string): string {
     "sudo ./scripts/setup.sh     # FRR, iproute2, npm packages",
     "sudo npm run bench          # installs Debian's mininet and bc when missing (bench/setup.sh)",
     "sudo npm run bench -- --quick",
+    "sudo npm run bench -- --only bird,scale --scale 300   # some cases, smaller (writes to a temporary directory)",
     "```",
     "",
-    "The benchmark is not part of `npm test`. Every lab it builds is named `b6b…` and removed; the peers " +
-      "clean up after themselves; at the end the run checks that no namespace, FRR daemon, run directory " +
+    "The benchmark is not part of `npm test`. Every lab it builds is named `b6b…` (or `--prefix`) and removed; the peers " +
+      "clean up after themselves; at the end the run checks that no namespace, FRR or BIRD daemon, run directory " +
       "or Mininet link is left and fails if one is.",
     "",
   );
   return parts.join("\n");
 }
 
+// ---- FRR against BIRD, BIRD at scale, the memory estimate ----------------------------------
+
+const sum = (xs: number[]) => xs.reduce((a, v) => a + v, 0);
+
+function memCells(list: NodeMemory[]): { med: number; max: number; total: number } {
+  const rss = list.map((m) => m.rssKb);
+  return { med: median(rss), max: rss.length ? Math.max(...rss) : Number.NaN, total: sum(rss) };
+}
+
+const mbOr = (kb: number) => (Number.isFinite(kb) && kb > 0 ? mb(kb) : "–");
+
+function largeRows(k: LargeResult): string[][] {
+  const rss = k.rssKb;
+  const nets = k.tables.map((t) => t.networks).filter(Number.isFinite);
+  return [
+    ["routers, cables", `${k.routers}, ${k.links}`],
+    [
+      "`deploy` (to every session up and every route counter still)",
+      `${sec(k.deployWall)} (own time ${sec(k.deployOwn)})`,
+    ],
+    ["`destroy`", `${sec(k.stopWall)} (own time ${sec(k.stopOwn)})`],
+    ["RSS of all routers", `${mb(sum(rss))} (PSS ${mb(k.pssTotalKb)})`],
+    ["RSS per router: median, largest", `${mb(median(rss))}, ${mb(Math.max(...rss))}`],
+    [
+      "MemAvailable fell by (namespaces, cables, daemons; other work on the machine moves it too)",
+      `${(k.memDropMb / 1024).toFixed(2)} GB`,
+    ],
+    [
+      "deploy's estimate (src/core/limits.ts) ÷ RSS",
+      `${k.estimateMb} MB ÷ ${mb(sum(rss))} = ${x((k.estimateMb * 1024) / sum(rss))}; ${k.availableMb} MB were available, deploy accepts up to ${Math.floor(k.availableMb * 0.75)} MB`,
+    ],
+    [
+      `networks in master4 (\`show route count\`, ${k.tables.length} routers evenly spread)`,
+      nets.length ? `min ${Math.min(...nets)}, median ${median(nets)}, max ${Math.max(...nets)}` : "–",
+    ],
+    ["peak memory of wirelab (deploy)", mb(k.maxRssKb)],
+  ];
+}
+
+function stackSections(r: BenchResults): string[] {
+  const parts: string[] = [];
+  const b = r.bird;
+  if (b) {
+    const fc = r.chain.wirelab;
+    const bc = b.chain.runs;
+    const row = (what: string, frr: number, bird: number, fmt: (v: number) => string) => [
+      what,
+      fmt(frr),
+      fmt(bird),
+      Number.isFinite(frr) && Number.isFinite(bird) && frr > 0 ? x(bird / frr) : "–",
+    ];
+    const fChain = memCells(r.chainMemory);
+    const bChain = memCells(b.chain.memory);
+    const rows: string[][] = [
+      row(
+        `chain of ${b.chain.n}: end-to-end reachability (own time)`,
+        median(fc.map((c) => c.reachOwn)),
+        median(bc.map((c) => c.reachOwn)),
+        sec,
+      ),
+      row(
+        `chain of ${b.chain.n}: \`deploy\` returned (own time)`,
+        median(fc.map((c) => c.deployOwn)),
+        median(bc.map((c) => c.deployOwn)),
+        sec,
+      ),
+      row(
+        `chain of ${b.chain.n}: teardown (own time)`,
+        median(fc.map((c) => c.stop)),
+        median(bc.map((c) => c.stop)),
+        sec,
+      ),
+      row(`chain of ${b.chain.n}: RSS per router, median`, fChain.med, bChain.med, mbOr),
+      row(`chain of ${b.chain.n}: RSS per router, largest`, fChain.max, bChain.max, mbOr),
+      row(`chain of ${b.chain.n}: RSS of all routers`, fChain.total, bChain.total, mbOr),
+    ];
+    const fk = r.clos;
+    const bk = b.clos;
+    if (bk) {
+      const fl = memCells((fk?.memory ?? []).filter((m) => m.node.startsWith("leaf")));
+      const bl = memCells(bk.memory.filter((m) => m.node.startsWith("leaf")));
+      const fs = memCells((fk?.memory ?? []).filter((m) => m.node.startsWith("spine")));
+      const bs = memCells(bk.memory.filter((m) => m.node.startsWith("spine")));
+      const fa = memCells(fk?.memory ?? []);
+      const ba = memCells(bk.memory);
+      const n = `Clos of ${bk.routers}`;
+      rows.push(
+        row(`${n}: every loopback in every routing table`, fk?.convergedMs ?? Number.NaN, bk.convergedMs, sec),
+        row(`${n}: \`deploy\` returned (command line)`, fk?.deployWall ?? Number.NaN, bk.deployWall, sec),
+        row(`${n}: teardown (own time)`, fk?.stop ?? Number.NaN, bk.stop, sec),
+        row(`${n}: RSS per leaf (${bk.spines} sessions), median`, fl.med, bl.med, mbOr),
+        row(`${n}: RSS per spine (${bk.leaves} sessions), median`, fs.med, bs.med, mbOr),
+        row(`${n}: RSS per router, largest`, fa.max, ba.max, mbOr),
+        row(`${n}: RSS of all routers`, fa.total, ba.total, mbOr),
+      );
+    }
+    parts.push(
+      "## FRR against BIRD: the same chain and Clos",
+      "",
+      "The chain and the Clos fabric above, generated again with `--stack bird` (`defaults: { stack: bird }`: " +
+        "one `bird` process per router, the same eBGP intents, BIRD's lab timers) and measured the same way: " +
+        "reachability when r0 has a route to the far end in its table (BIRD: `show route for` on its control " +
+        "socket) and the ping comes back; the Clos converged when every router's table (BIRD: master4, best " +
+        "routes) holds every loopback it can learn. RSS of each router's daemons (FRR: zebra and bgpd; BIRD: " +
+        `bird) once converged. FRR and BIRD ran in the same run, one after the other${r.reps > 1 ? `; chain times are medians of ${r.reps}` : ""}.`,
+      "",
+      table(["", "FRR", "BIRD", "BIRD ÷ FRR"], rows),
+      "",
+    );
+  }
+
+  if (r.scale) {
+    const k = r.scale;
+    parts.push(
+      `## ${k.routers} BIRD routers on one machine`,
+      "",
+      `\`wirelab generate chain ${k.routers} --stack bird\`, every ${k.segment ?? "–"}th cable left out: ` +
+        `${Math.round(k.routers / (k.segment || k.routers))} chains of ${k.segment ?? k.routers} eBGP routers (one AS each, ` +
+        "`redistribute connected`) in one lab. Not one chain of all: its far ends would carry AS paths thousands " +
+        "of ASNs long, past BGP's 4 KB message, and every router a table of all the lab's networks (millions of " +
+        "routes in all); chains of 100 give every router a 100-AS network's table. Deployed once (one repetition).",
+      "",
+      table(["", ""], largeRows(k)),
+      "",
+    );
+  }
+
+  if (r.internet) {
+    const i = r.internet;
+    parts.push(`## Internet of ${i.ases} ASes (BIRD)`, "");
+    if (i.skipped || i.rssKb === undefined) {
+      parts.push(
+        `Not measured: ${i.skipped ?? "no result"}. The case runs \`wirelab generate internet --ases ${i.ases} --stack bird --seed 1 -o FILE\` and deploys it once.`,
+        "",
+      );
+    } else {
+      parts.push(
+        `\`wirelab generate internet --ases ${i.ases} --stack bird --seed 1\` (Gao–Rexford policies), deployed once: ` +
+          "`deploy` returns once every session is Established and every route counter has stopped moving; the " +
+          "table sizes are then sampled with `show route count`.",
+        "",
+        table(["", ""], largeRows(i as LargeResult)),
+        "",
+      );
+    }
+  }
+
+  const acc = estimateAccuracy(r);
+  if (acc.groups.length) {
+    parts.push(
+      "## Memory estimate",
+      "",
+      "`wirelab deploy` refuses up front a lab whose estimate exceeds three quarters of MemAvailable " +
+        "(src/core/limits.ts). Each stack estimates its routers (`memoryMb(node)`): FRR " +
+        "(src/stacks/frr/memory.ts) zebra 9.5 MB + bgpd 13.5 MB + 5 MB per other daemon + 0.7 MB per BGP " +
+        "peer (bgpd's 640 KB receive ring); BIRD (src/stacks/bird/memory.ts) 2.9 MB + 22 KB per session. " +
+        "Against the RSS measured in this run, by group of alike routers and per lab (sums):",
+      "",
+      table(
+        [
+          "lab",
+          "stack",
+          "BGP sessions",
+          "routers",
+          "estimate per router",
+          "measured RSS (median)",
+          "estimate ÷ measured",
+        ],
+        [
+          ...acc.groups.map((g) => [
+            g.lab,
+            g.stack.toUpperCase(),
+            String(g.sessions),
+            String(g.routers),
+            `${g.estimateMb.toFixed(1)} MB`,
+            mb(g.rssMedKb),
+            `${x(g.ratio)}${within30(g.ratio) ? "" : " (**off by more than 30%**)"}`,
+          ]),
+          ...acc.labs.map((l) => [
+            `**${l.lab}, all routers**`,
+            l.stack.toUpperCase(),
+            "",
+            String(l.routers),
+            `${l.estimateMb.toFixed(0)} MB`,
+            `${mb(l.rssMedKb)} (sum)`,
+            `${x(l.ratio)}${within30(l.ratio) ? "" : " (**off by more than 30%**)"}`,
+          ]),
+        ],
+      ),
+      "",
+      "RSS counts the shared libraries in every process (PSS splits them); the estimate follows RSS so that " +
+        "it errs on the safe side. Bigger tables cost more than these labs' few hundred to 2,000 routes: " +
+        "FRR about 1 KB per route in zebra and bgpd, BIRD a few hundred bytes.",
+      "",
+    );
+  }
+  return parts;
+}
+
 // ---- the plot -------------------------------------------------------------------------------
 
 const COLORS = { wirelab: "#1f77b4", raw: "#2ca02c", mininet: "#d62728" } as const;
+const BIRD_COLOR = "#9467bd";
 
 function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -585,6 +1001,8 @@ export function reportSvg(r: BenchResults): string {
     { label: "raw", ms: median(c.raw.map((p) => p.build + p.converge)), color: COLORS.raw },
     { label: "Mininet", ms: median(c.mininet.map((p) => p.build + p.converge)), color: COLORS.mininet },
     ...(r.clos ? [{ label: `Clos ${r.clos.routers}`, ms: r.clos.convergedMs, color: COLORS.wirelab }] : []),
+    ...(r.bird ? [{ label: "BIRD", ms: median(r.bird.chain.runs.map((w) => w.reachOwn)), color: BIRD_COLOR }] : []),
+    ...(r.bird?.clos ? [{ label: "BIRD Clos", ms: r.bird.clos.convergedMs, color: BIRD_COLOR }] : []),
   ].filter((b) => Number.isFinite(b.ms));
   const W = 300;
   const H = 280;
@@ -598,7 +1016,7 @@ export function reportSvg(r: BenchResults): string {
 <rect width="100%" height="100%" fill="white"/>
 ${panel("Topology-only build (chain)", build, 0, 0, W, H)}
 ${panel("Teardown (chain)", stop, W, 0, W, H)}
-${bars(`FRR: chain of ${c.n} to reachability; Clos converged`, frr, 2 * W, 0, W, H)}
+${bars(`chain of ${c.n} to reachability; Clos converged (FRR, BIRD)`, frr, 2 * W, 0, W, H)}
 ${legend}
 </svg>
 `;

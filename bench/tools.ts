@@ -8,8 +8,12 @@ import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import pLimit from "p-limit";
-import type { Lab } from "../src/core/model.js";
+import { availableMb, estimateMb } from "../src/core/limits.js";
+import type { Lab, NodeModel } from "../src/core/model.js";
+import { birdCommand } from "../src/stacks/bird/control.js";
+import { pidPath, socketPath } from "../src/stacks/bird/paths.js";
 import { vtyJson } from "../src/stacks/frr/vty.js";
+import { stackOf } from "../src/stacks/index.js";
 import { loadTopology } from "../src/topology/load.js";
 import { run } from "../src/util/exec.js";
 
@@ -18,6 +22,17 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 /** The peer scripts, written for this project and kept with it (bench/peers/). */
 export const PEERS = path.resolve(ROOT, "bench/peers");
 const STATS = path.join(ROOT, "bench/wirelab-stats.mjs");
+
+/**
+ * Every lab the bench deploys is named PREFIX…; leftovers() looks for that prefix. `--prefix`
+ * changes it, so that a run does not collide with someone else's labs on a shared machine.
+ */
+export let PREFIX = "b6b";
+export function setPrefix(p: string): void {
+  if (!/^[a-z][a-z0-9]{0,7}$/.test(p))
+    throw new Error(`--prefix must be 1-8 lower-case letters and digits, not '${p}'`);
+  PREFIX = p;
+}
 
 export interface PeerResult {
   tool: string;
@@ -55,6 +70,11 @@ async function scratchDir(): Promise<string> {
   return scratch;
 }
 
+/** A path in the run's scratch directory (removed at the end). */
+export async function scratchFile(name: string): Promise<string> {
+  return path.join(await scratchDir(), name);
+}
+
 export async function removeScratch(): Promise<void> {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 }
@@ -83,6 +103,58 @@ export async function generate(args: string[], name: string): Promise<{ file: st
   const file = path.join(await scratchDir(), `${name}.yml`);
   must(await wirelab(["generate", ...args, "--name", name, "-o", file]), `wirelab generate ${args.join(" ")}`);
   return { file, lab: await loadTopology(file) };
+}
+
+/** The routers of a lab: nodes with a routing stack (FRR or BIRD). */
+export function routersOf(lab: Lab): NodeModel[] {
+  return lab.nodes.filter((n) => stackOf(n) !== undefined);
+}
+
+const isBird = (n: NodeModel) => stackOf(n)?.name === "bird";
+
+/** The node's control socket is there: its routing daemon has started. */
+function answering(lab: string, n: NodeModel): boolean {
+  return existsSync(isBird(n) ? socketPath(lab, n.name) : `/var/run/frr/wl_${lab}_${n.name}/zebra.vty`);
+}
+
+/** The router has a route to `address` (zebra's RIB; BIRD's master4 table). */
+async function routeKnown(lab: string, n: NodeModel, address: string): Promise<boolean> {
+  try {
+    if (isBird(n)) {
+      const lines = await birdCommand(socketPath(lab, n.name), `show route for ${address} table master4`, 5_000);
+      return lines.some((l) => l.code === 1007);
+    }
+    const rib = await vtyJson<Record<string, unknown[]>>(
+      `wl_${lab}_${n.name}`,
+      "zebra",
+      `show ip route ${address} json`,
+    );
+    return Object.values(rib).some((v) => Array.isArray(v) && v.length > 0);
+  } catch {
+    return false;
+  }
+}
+
+/** The networks of the router's IPv4 routing table: zebra's RIB, BIRD's master4 (best routes). */
+async function tableOf(lab: string, n: NodeModel): Promise<Set<string>> {
+  try {
+    if (isBird(n)) {
+      const lines = await birdCommand(socketPath(lab, n.name), "show route table master4 primary", 10_000);
+      return new Set(lines.map((l) => /^(\d+\.\d+\.\d+\.\d+\/\d+)\s/.exec(l.text)?.[1]).filter((x) => x !== undefined));
+    }
+    return new Set(
+      Object.keys(await vtyJson<Record<string, unknown>>(`wl_${lab}_${n.name}`, "zebra", "show ip route json")),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+/** BIRD's `show route count`: how many networks its master4 table holds. */
+export async function birdNetworks(lab: string, node: string): Promise<number> {
+  const lines = await birdCommand(socketPath(lab, node), "show route count table master4", 10_000);
+  const m = lines.map((l) => / for (\d+) networks? in table master4/.exec(l.text)).find(Boolean);
+  return Number(m?.[1] ?? Number.NaN);
 }
 
 /** Removes a lab of ours if a previous, interrupted run left it. */
@@ -141,31 +213,24 @@ export function farEnd(lab: Lab): string {
   return addr.split("/")[0] as string;
 }
 
-async function routeKnown(pathspace: string, address: string): Promise<boolean> {
-  try {
-    const rib = await vtyJson<Record<string, unknown[]>>(pathspace, "zebra", `show ip route ${address} json`);
-    return Object.values(rib).some((v) => Array.isArray(v) && v.length > 0);
-  } catch {
-    return false;
-  }
-}
-
 /**
- * FRR chain to end-to-end reachability: deploy (which waits for BGP), and meanwhile watch
- * r0: as soon as its zebra has a route to the far end, ping it (asking zebra's socket costs
- * nothing, pinging in a tight loop would take CPU from the lab coming up). Reachable = the
- * first ping that comes back; time from the deploy command's start.
+ * Chain to end-to-end reachability: deploy (which waits for BGP), and meanwhile watch r0: as
+ * soon as its routing table (zebra's, or BIRD's) has a route to the far end, ping it (asking
+ * the daemon's socket costs nothing, pinging in a tight loop would take CPU from the lab
+ * coming up). Reachable = the first ping that comes back; time from the deploy command's start.
  */
 export async function wirelabReach(file: string, lab: Lab, whileUp?: () => Promise<void>) {
   await destroyIfLeft(lab.name);
   const far = farEnd(lab);
   const ps = `wl_${lab.name}_r0`;
+  const r0 = lab.nodes.find((n) => n.name === "r0");
+  if (!r0) throw new Error("chain without r0");
   const t0 = performance.now();
   let reachedMs: number | undefined;
   let stop = false;
   const watcher = (async () => {
     while (!stop && reachedMs === undefined) {
-      if (existsSync(`/var/run/frr/${ps}/zebra.vty`) && (await routeKnown(ps, far))) {
+      if (answering(lab.name, r0) && (await routeKnown(lab.name, r0, far))) {
         const r = await run("nsenter", [`--net=/run/netns/${ps}`, "--", "ping", "-c", "1", "-W", "1", far]);
         if (r.code === 0) reachedMs = performance.now() - t0;
       }
@@ -200,7 +265,7 @@ export async function wirelabReach(file: string, lab: Lab, whileUp?: () => Promi
  * other's loopbacks, by the design of RFC 7938 fabrics).
  */
 export function expectedLoopbacks(lab: Lab): Map<string, string[]> {
-  const routers = lab.nodes.filter((n) => n.kind === "frr");
+  const routers = routersOf(lab);
   return new Map(
     routers.map((r) => [
       r.name,
@@ -212,13 +277,13 @@ export function expectedLoopbacks(lab: Lab): Map<string, string[]> {
 }
 
 /**
- * Clos convergence: time from the deploy command's start until every router's zebra has
- * every loopback it can learn (show ip route json on zebra's socket, every 100 ms).
- * Memory of each router's daemons is read once converged.
+ * Clos convergence: time from the deploy command's start until every router's routing table
+ * has every loopback it can learn (FRR: show ip route json on zebra's socket; BIRD: show route
+ * primary on its control socket; every 100 ms). Memory of each router is read once converged.
  */
 export async function wirelabClos(file: string, lab: Lab) {
   await destroyIfLeft(lab.name);
-  const routers = lab.nodes.filter((n) => n.kind === "frr");
+  const routers = routersOf(lab);
   const expected = expectedLoopbacks(lab);
   const done = new Set<string>();
   const t0 = performance.now();
@@ -231,10 +296,9 @@ export async function wirelabClos(file: string, lab: Lab) {
         routers.map((n) =>
           limit(async () => {
             if (done.has(n.name)) return;
-            const ps = `wl_${lab.name}_${n.name}`;
-            if (!existsSync(`/var/run/frr/${ps}/zebra.vty`)) return;
-            const rib = await vtyJson<Record<string, unknown>>(ps, "zebra", "show ip route json").catch(() => ({}));
-            if ((expected.get(n.name) ?? []).every((l) => l in rib)) done.add(n.name);
+            if (!answering(lab.name, n)) return;
+            const table = await tableOf(lab.name, n);
+            if ((expected.get(n.name) ?? []).every((l) => table.has(l))) done.add(n.name);
           }),
         ),
       );
@@ -269,6 +333,12 @@ export interface NodeMemory {
   daemons: string[];
   rssKb: number;
   pssKb: number;
+  /** frr or bird (older runs: frr). */
+  stack?: string;
+  /** BGP sessions the router has (its neighbors). */
+  sessions?: number;
+  /** What its stack estimates it costs (memoryMb), for deploy's up-front check. */
+  estimateMb?: number;
 }
 
 async function procKb(pid: number, file: string, key: string): Promise<number> {
@@ -276,21 +346,106 @@ async function procKb(pid: number, file: string, key: string): Promise<number> {
   return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
 }
 
-/** RSS and PSS of each router's FRR daemons (pid files of its pathspace). */
+/**
+ * RSS and PSS of each router's daemons (FRR: the pid files of its pathspace; BIRD: its pid
+ * file), with the number of its BGP sessions and what its stack estimates it costs.
+ */
 export async function routerMemory(lab: Lab): Promise<NodeMemory[]> {
-  const out: NodeMemory[] = [];
-  for (const n of lab.nodes.filter((x) => x.kind === "frr")) {
-    const dir = `/var/run/frr/wl_${lab.name}_${n.name}`;
-    const m: NodeMemory = { node: n.name, daemons: [], rssKb: 0, pssKb: 0 };
-    for (const f of (await readdir(dir).catch(() => [] as string[])).filter((x) => x.endsWith(".pid"))) {
-      const pid = Number((await readFile(path.join(dir, f), "utf8")).trim());
-      m.daemons.push(f.replace(/\.pid$/, ""));
-      m.rssKb += await procKb(pid, "status", "VmRSS");
-      m.pssKb += await procKb(pid, "smaps_rollup", "Pss");
+  const limit = pLimit(16);
+  return Promise.all(
+    routersOf(lab).map((n) =>
+      limit(async () => {
+        const stack = stackOf(n);
+        const m: NodeMemory = {
+          node: n.name,
+          daemons: [],
+          rssKb: 0,
+          pssKb: 0,
+          stack: stack?.name,
+          sessions: n.intents.bgp?.neighbors.length ?? 0,
+          estimateMb: stack?.memoryMb(n),
+        };
+        const pids: [string, string][] = isBird(n)
+          ? [["bird", pidPath(lab.name, n.name)]]
+          : (await readdir(`/var/run/frr/wl_${lab.name}_${n.name}`).catch(() => [] as string[]))
+              .filter((x) => x.endsWith(".pid"))
+              .map((f) => [f.replace(/\.pid$/, ""), `/var/run/frr/wl_${lab.name}_${n.name}/${f}`]);
+        for (const [daemon, file] of pids) {
+          const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
+          if (!(pid > 0)) continue;
+          m.daemons.push(daemon);
+          m.rssKb += await procKb(pid, "status", "VmRSS");
+          m.pssKb += await procKb(pid, "smaps_rollup", "Pss");
+        }
+        return m;
+      }),
+    ),
+  );
+}
+
+/** One deploy of a large lab, measured: what deploy's memory check estimated and what it used. */
+export interface LargeRun {
+  lab: string;
+  routers: number;
+  links: number;
+  deploy: CliRun;
+  destroy: CliRun;
+  phases: Phase[];
+  /** estimateMb(lab) and MemAvailable before deploy: deploy's own up-front check. */
+  estimateMb: number;
+  availableMb: number;
+  /** How much MemAvailable fell while the lab was up (namespaces, cables and daemons). */
+  memDropMb: number;
+  memory: NodeMemory[];
+  /** `show route count` of some routers (BIRD), evenly spread over the lab. */
+  tables: { node: string; networks: number }[];
+}
+
+/**
+ * Deploys a large lab (deploy waits for its own readiness: every session up and every
+ * route counter still), reads every router's memory and some routers' table sizes, and
+ * destroys it; both commands timed. Destroyed also when something fails.
+ */
+export async function wirelabLarge(file: string, lab: Lab, opts: { samples?: number } = {}): Promise<LargeRun> {
+  await destroyIfLeft(lab.name);
+  try {
+    const before = await availableMb();
+    const estimate = estimateMb(lab);
+    const deploy = must(
+      // Generous: on a shared 2-core machine 3,000 routers take minutes before BGP even starts.
+      await wirelab(["deploy", "-t", file, "--json", "--timeout", "900"], 1_800_000),
+      `wirelab deploy ${lab.name}`,
+    );
+    const during = await availableMb();
+    const memory = await routerMemory(lab);
+    const routers = routersOf(lab);
+    const samples = Math.min(opts.samples ?? 12, routers.length);
+    const tables: LargeRun["tables"] = [];
+    for (let i = 0; i < samples; i++) {
+      const n = routers[Math.floor((i * routers.length) / samples)] as NodeModel;
+      if (isBird(n))
+        tables.push({ node: n.name, networks: await birdNetworks(lab.name, n.name).catch(() => Number.NaN) });
     }
-    out.push(m);
+    const destroy = must(
+      await wirelab(["destroy", "--lab", lab.name, "--json"], 300_000),
+      `wirelab destroy ${lab.name}`,
+    );
+    return {
+      lab: lab.name,
+      routers: routers.length,
+      links: lab.links.length,
+      deploy,
+      destroy,
+      phases: phasesOf(deploy),
+      estimateMb: estimate,
+      availableMb: before,
+      memDropMb: before - during,
+      memory,
+      tables,
+    };
+  } finally {
+    await destroyIfLeft(lab.name);
   }
-  return out;
 }
 
 /** Anything a benchmark run may have left: must be empty at the end. */
@@ -298,14 +453,14 @@ export async function leftovers(): Promise<string[]> {
   const found: string[] = [];
   const ns = await run("ip", ["-j", "netns", "list"]);
   for (const { name } of JSON.parse(ns.stdout || "[]") as { name: string }[]) {
-    if (/^(wl_b6b|rawb)/.test(name)) found.push(`namespace ${name}`);
+    if (name.startsWith(`wl_${PREFIX}`) || name.startsWith("rawb")) found.push(`namespace ${name}`);
   }
   for (const d of await readdir("/var/run/frr").catch(() => [] as string[])) {
-    if (/^(wl_b6b|rawb|mn\d)/.test(d)) found.push(`FRR run directory /var/run/frr/${d}`);
+    if (d.startsWith(`wl_${PREFIX}`) || /^(rawb|mn\d)/.test(d)) found.push(`FRR run directory /var/run/frr/${d}`);
   }
   for (const d of ["/tmp/rawfrr", "/tmp/mnfrr"]) if (existsSync(d)) found.push(`directory ${d}`);
   for (const l of await readdir("/run/wirelab/labs").catch(() => [] as string[])) {
-    if (l.startsWith("b6b")) found.push(`lab state /run/wirelab/labs/${l}`);
+    if (l.startsWith(PREFIX)) found.push(`lab state /run/wirelab/labs/${l}`);
   }
   // Mininet's links live in the root namespace while it runs: r0-e2 and so on.
   const links = await run("ip", ["-j", "link", "show"]);
@@ -315,7 +470,15 @@ export async function leftovers(): Promise<string[]> {
   for (const e of await readdir("/proc")) {
     if (!/^\d+$/.test(e)) continue;
     const cmd = (await readFile(`/proc/${e}/cmdline`, "utf8").catch(() => "")).split("\0").join(" ");
-    if (/-N (wl_b6b|rawb|mn\d)/.test(cmd) || /^mnexec /.test(cmd)) found.push(`process ${e}: ${cmd.trim()}`);
+    // FRR: `-N wl_<lab>_<node>`; BIRD: its control socket under the lab's directory.
+    if (
+      cmd.includes(`-N wl_${PREFIX}`) ||
+      /-N (rawb|mn\d)/.test(cmd) ||
+      /^mnexec /.test(cmd) ||
+      cmd.includes(`/run/wirelab/labs/${PREFIX}`)
+    ) {
+      found.push(`process ${e}: ${cmd.trim()}`);
+    }
   }
   return found;
 }

@@ -151,6 +151,12 @@ function program(setCode: (code: number) => void): Command {
       .option("--name <lab>", "lab name (default from the shape, e.g. chain50)")
       .addOption(
         new Option(
+          "--stack <stack>",
+          "routing stack of the routers: frr, or bird (BGP, static, --igp ospf; no IS-IS or EVPN)",
+        ).choices(["frr", "bird"]),
+      )
+      .addOption(
+        new Option(
           "--igp <igp>",
           "an IGP underlay (OSPF area 0 or IS-IS level 2) and one AS of iBGP between loopbacks through route reflectors",
         ).choices(["ospf", "isis"]),

@@ -21,7 +21,13 @@ export interface CommonOptions {
    * through route reflectors (the spines of a Clos; r0 of a chain or ring).
    */
   igp?: "ospf" | "isis";
+  /** Routing stack of the routers (default frr); BIRD routes BGP and static only, no IGP. */
+  stack?: GenStack;
 }
+
+/** Stacks the generators write routers for. */
+export const GEN_STACKS = ["frr", "bird"] as const;
+export type GenStack = (typeof GEN_STACKS)[number];
 
 export interface ClosOptions extends CommonOptions {
   spines: number;
@@ -86,9 +92,12 @@ function lab(
   links: LinkIn[],
   nodes: Record<string, NodeIn>,
   igp?: CommonOptions["igp"],
+  stack: GenStack = "frr",
 ): TopologyInput {
   const defaults: NonNullable<TopologyInput["defaults"]> = {};
   if (!routes(kind)) defaults.kind = kind;
+  // One bird process per router, whatever the intents: nothing to choose.
+  else if (stack === "bird") defaults.stack = "bird";
   // BGP (and the IGP) is all these routers run: no staticd (one daemon fewer to start per
   // router, about 5 MB less each). Add it here to use `ip route` on the routers.
   else {
@@ -104,16 +113,34 @@ function lab(
 /** r0 — r1 — … — r(n-1); port e1 faces r(i-1), e2 faces r(i+1), as the benchmark peers name them. */
 export function chain(n: number, opts: CommonOptions = {}): TopologyInput {
   checkCount("the number of routers in a chain", n, 2);
-  return line(n, false, opts.name ?? `chain${n}`, opts.kind ?? "frr", opts.igp);
+  checkStack(opts);
+  return line(n, false, opts.name ?? `chain${n}`, opts.kind ?? "frr", opts.igp, opts.stack);
 }
 
 /** A chain closed into a ring: r(n-1):e2 — r0:e1. */
 export function ring(n: number, opts: CommonOptions = {}): TopologyInput {
   checkCount("the number of routers in a ring", n, 3);
-  return line(n, true, opts.name ?? `ring${n}`, opts.kind ?? "frr", opts.igp);
+  checkStack(opts);
+  return line(n, true, opts.name ?? `ring${n}`, opts.kind ?? "frr", opts.igp, opts.stack);
 }
 
-function line(n: number, closed: boolean, name: string, kind: GenKind, igp?: CommonOptions["igp"]): TopologyInput {
+/** BIRD renders bgp, static and ospf (src/stacks/bird/render.ts): no IS-IS, no EVPN; hosts run no stack. */
+function checkStack(opts: CommonOptions & { evpn?: boolean }): void {
+  if (opts.stack !== "bird") return;
+  if (opts.igp === "isis")
+    throw new GenerateError("--igp isis needs --stack frr: BIRD 2 has no IS-IS (use --igp ospf)");
+  if (opts.evpn) throw new GenerateError("--evpn needs --stack frr: BIRD 2.0.12 has no EVPN");
+  if (opts.kind && !routes(opts.kind)) throw new GenerateError(`--stack goes with routers, not --kind ${opts.kind}`);
+}
+
+function line(
+  n: number,
+  closed: boolean,
+  name: string,
+  kind: GenKind,
+  igp?: CommonOptions["igp"],
+  stack?: GenStack,
+): TopologyInput {
   const base = asnBase(n);
   const at = (i: number) => (i + n) % n;
   const nodes: Record<string, NodeIn> = {};
@@ -132,7 +159,7 @@ function line(n: number, closed: boolean, name: string, kind: GenKind, igp?: Com
   const links: LinkIn[] = [];
   for (let i = 0; i < n - 1; i++) links.push([`r${i}:e2`, `r${i + 1}:e1`]);
   if (closed) links.push([`r${n - 1}:e2`, "r0:e1"]);
-  return lab(name, kind, links, nodes, igp);
+  return lab(name, kind, links, nodes, igp, stack);
 }
 
 /**
@@ -149,6 +176,7 @@ export function clos(opts: ClosOptions): TopologyInput {
   if (!Number.isInteger(hosts) || hosts < 0) throw new GenerateError("--hosts-per-leaf must be 0 or more");
   if (spines + leaves * (1 + hosts) > MAX_NODES) throw new GenerateError(`at most ${MAX_NODES} nodes`);
   if (leaves * hosts > 2 ** 19) throw new GenerateError("too many hosts for 172.16.0.0/12");
+  checkStack(opts);
   const kind = opts.kind ?? "frr";
   if (opts.evpn) {
     if (!routes(kind)) throw new GenerateError("--evpn goes with routers (--kind frr)");
@@ -193,7 +221,7 @@ export function clos(opts: ClosOptions): TopologyInput {
       block++;
     }
   }
-  return lab(opts.name ?? `clos${spines}x${leaves}`, kind, links, nodes, igp);
+  return lab(opts.name ?? `clos${spines}x${leaves}`, kind, links, nodes, igp, opts.stack);
 }
 
 /**

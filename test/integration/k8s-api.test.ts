@@ -202,7 +202,7 @@ describe("kubernetes runtime against an API server", { skip: skipUnlessRoot }, (
     });
     await assert.rejects(
       deploy(lab),
-      /pod wl-k8sched\/ops\d: no machine of the cluster can run it, short of memory \(the pod requests 25Mi\): 0\/2 nodes are available: 2 Insufficient memory/,
+      /pod wl-k8sched\/ops\d: no machine of the cluster can run it, short of memory \(the pod requests \d+Mi\): 0\/2 nodes are available: 2 Insufficient memory/,
     );
     await assertClean("k8sched", api);
   });

@@ -3,15 +3,24 @@
 import assert from "node:assert/strict";
 import { access } from "node:fs/promises";
 import { describe, test } from "node:test";
+import { generateLineCommand } from "../../src/cli/commands/generate.js";
+import { UsageError } from "../../src/cli/resolve.js";
 import { findNode, type Lab } from "../../src/core/model.js";
 import { chain, clos, GenerateError, ring } from "../../src/generate/shapes.js";
 import { toYaml } from "../../src/generate/yaml.js";
+import { checkBirdConfig } from "../../src/stacks/bird/check.js";
+import { renderBirdConfig } from "../../src/stacks/bird/render.js";
 import { checkFrrConfig } from "../../src/stacks/frr/check.js";
 import { checkFrrConfigsBatched } from "../../src/stacks/frr/check-many.js";
 import { frrOptions } from "../../src/stacks/frr/options.js";
 import { renderFrrConfig } from "../../src/stacks/frr/render.js";
 import { splitByDaemon } from "../../src/stacks/frr/split.js";
 import { parseTopology } from "../../src/topology/load.js";
+
+const skipNoBird = await access("/usr/sbin/bird").then(
+  () => false,
+  () => "BIRD not installed",
+);
 
 const skipNoFrr = await access("/usr/bin/vtysh").then(
   () => false,
@@ -91,6 +100,61 @@ describe("generate", () => {
     assert.throws(() => ring(2), GenerateError);
     assert.throws(() => clos({ spines: 0, leaves: 2 }), GenerateError);
     assert.throws(() => chain(100_000), GenerateError);
+  });
+
+  test("--stack bird: every router of a chain, ring and Clos runs BIRD, same BGP intents, no FRR daemons", () => {
+    for (const l of [
+      load(chain(3, { stack: "bird" })),
+      load(ring(3, { stack: "bird" })),
+      load(clos({ spines: 2, leaves: 3, hostsPerLeaf: 1, stack: "bird" })),
+    ]) {
+      const routers = l.nodes.filter((n) => n.kind !== "linux");
+      assert.ok(routers.length >= 3);
+      for (const n of routers) {
+        assert.equal(n.stack?.name, "bird", `${l.name}:${n.name}`);
+        assert.equal(n.stack?.options.daemons, undefined);
+        assert.deepEqual(n.intents.bgp?.redistribute, ["connected"]);
+      }
+      // Hosts stay hosts.
+      assert.ok(l.nodes.filter((n) => n.kind === "linux").every((n) => n.stack === undefined));
+    }
+    const frr = load(chain(3, { stack: "frr" }));
+    assert.ok(frr.nodes.every((n) => n.stack?.name === "frr"));
+    assert.equal(findNode(load(chain(3, { stack: "bird" })), "r1")?.intents.bgp?.asn, 65001);
+  });
+
+  test("--stack bird refuses IS-IS, EVPN and host shapes; the CLI refuses an unknown stack", async () => {
+    assert.throws(() => chain(3, { stack: "bird", igp: "isis" }), /BIRD 2 has no IS-IS/);
+    assert.throws(() => clos({ spines: 1, leaves: 2, stack: "bird", igp: "isis" }), GenerateError);
+    assert.throws(() => clos({ spines: 1, leaves: 2, hostsPerLeaf: 1, stack: "bird", evpn: true }), /no EVPN/);
+    assert.throws(() => ring(3, { stack: "bird", kind: "linux" }), GenerateError);
+    await assert.rejects(generateLineCommand("chain", "3", { stack: "quagga" }), UsageError);
+    await assert.rejects(generateLineCommand("chain", "3", { stack: "bird", igp: "isis" }), UsageError);
+  });
+
+  test("--stack bird --igp ospf: an OSPF underlay and iBGP through r0 on BIRD, accepted by BIRD's parser", {
+    skip: skipNoBird,
+  }, async () => {
+    const l = load(ring(4, { stack: "bird", igp: "ospf" }));
+    for (const name of ["r0", "r2"]) {
+      const node = findNode(l, name);
+      assert.ok(node?.intents.ospf, name);
+      const text = renderBirdConfig(node);
+      assert.match(text, /protocol ospf v2/);
+      if (name === "r0") assert.match(text, /rr client/);
+      assert.deepEqual(await checkBirdConfig(text), [], name);
+    }
+  });
+
+  test("--stack bird: the rendered bird.conf of a Clos spine passes BIRD's parser", { skip: skipNoBird }, async () => {
+    const l = load(clos({ spines: 2, leaves: 4, stack: "bird" }));
+    for (const name of ["spine1", "leaf3"]) {
+      const node = findNode(l, name);
+      assert.ok(node);
+      const text = renderBirdConfig(node);
+      assert.match(text, /protocol bgp/);
+      assert.deepEqual(await checkBirdConfig(text), [], name);
+    }
   });
 });
 

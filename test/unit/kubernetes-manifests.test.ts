@@ -15,6 +15,7 @@ import type { Lab } from "../../src/core/model.js";
 import { nodeCapabilities } from "../../src/runtimes/docker/caps.js";
 import { labManifests, renderManifests } from "../../src/runtimes/kubernetes/manifests.js";
 import { clusterRoleYaml, PERMISSIONS, permissionText } from "../../src/runtimes/kubernetes/rbac.js";
+import { frrMemoryMb } from "../../src/stacks/frr/memory.js";
 import { loadTopology, parseTopology } from "../../src/topology/load.js";
 import { unknownFields } from "./k8s-strict.js";
 
@@ -84,7 +85,9 @@ describe("manifests of examples/seed-ebgp-k8s.yml", () => {
       assert.deepEqual(c?.securityContext?.capabilities, { drop: ["ALL"], add: nodeCapabilities(node) });
       // The API refuses allowPrivilegeEscalation: false next to CAP_SYS_ADMIN (routers need it).
       assert.equal(c?.securityContext?.allowPrivilegeEscalation, undefined);
-      assert.deepEqual(c?.resources?.requests, { memory: "25Mi" });
+      // The stack's estimate, whole MB up: zebra, staticd, bgpd and 0.7 MB per BGP peer.
+      assert.deepEqual(c?.resources?.requests, { memory: `${Math.ceil(frrMemoryMb(node))}Mi` });
+      assert.match(String(c?.resources?.requests?.memory), /^(29|30)Mi$/);
       assert.equal(c?.volumeMounts?.[0]?.mountPath, configs.get(node.name)?.file);
       assert.equal(m.configMaps[i]?.data?.["frr.conf"], configs.get(node.name)?.text);
       assert.equal(pod?.spec?.restartPolicy, "Never");

@@ -1,4 +1,13 @@
-import { chain, clos, GEN_KINDS, GenerateError, type GenKind, ring } from "../../generate/shapes.js";
+import {
+  chain,
+  clos,
+  GEN_KINDS,
+  GEN_STACKS,
+  GenerateError,
+  type GenKind,
+  type GenStack,
+  ring,
+} from "../../generate/shapes.js";
 import { toYaml } from "../../generate/yaml.js";
 import type { TopologyInput } from "../../topology/schema.js";
 import { emitTopology } from "../output.js";
@@ -9,6 +18,7 @@ export interface GenerateFlags {
   name?: string;
   output?: string;
   igp?: string;
+  stack?: string;
 }
 
 export interface ClosFlags extends GenerateFlags {
@@ -25,7 +35,7 @@ function count(what: string, text: string | undefined): number {
   return Number(text);
 }
 
-function common(flags: GenerateFlags): { kind: GenKind; name?: string; igp?: "ospf" | "isis" } {
+function common(flags: GenerateFlags): { kind: GenKind; name?: string; igp?: "ospf" | "isis"; stack?: GenStack } {
   const written = flags.kind ?? GEN_KINDS[0];
   if (!(GEN_KINDS as readonly string[]).includes(written)) {
     throw new UsageError(`--kind must be ${GEN_KINDS.join(" or ")}, not '${written}'`);
@@ -35,8 +45,12 @@ function common(flags: GenerateFlags): { kind: GenKind; name?: string; igp?: "os
     throw new UsageError(`--igp must be ospf or isis, not '${flags.igp}'`);
   }
   if (flags.igp !== undefined && kind !== GEN_KINDS[0]) throw new UsageError("--igp goes with routers (--kind frr)");
+  if (flags.stack !== undefined && !(GEN_STACKS as readonly string[]).includes(flags.stack)) {
+    throw new UsageError(`--stack must be ${GEN_STACKS.join(" or ")}, not '${flags.stack}'`);
+  }
   return {
     kind,
+    ...(flags.stack === undefined ? {} : { stack: flags.stack as GenStack }),
     ...(flags.name === undefined ? {} : { name: checkLabName(flags.name) }),
     ...(flags.igp === undefined ? {} : { igp: flags.igp }),
   };
@@ -64,6 +78,7 @@ function shownFlags(flags: GenerateFlags): string[] {
   if (flags.kind && flags.kind !== GEN_KINDS[0]) out.push("--kind", flags.kind);
   if (flags.name) out.push("--name", flags.name);
   if (flags.igp) out.push("--igp", flags.igp);
+  if (flags.stack && flags.stack !== GEN_STACKS[0]) out.push("--stack", flags.stack);
   return out;
 }
 

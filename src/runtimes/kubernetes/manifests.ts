@@ -84,7 +84,9 @@ export function podManifest(lab: Lab, node: NodeModel, config?: PreparedConfig):
   if (!c) throw new Error(`internal: ${node.name} has no image`);
   const k = node.runtime.kubernetes;
   const command = c.cmd ?? (node.stack && c.init === "wirelab" ? KEEPALIVE : undefined);
-  const mb = stackOf(node)?.memoryMb(node);
+  // Whole mebibytes: the estimate is fractional, a request reads better whole.
+  const est = stackOf(node)?.memoryMb(node);
+  const mb = est === undefined ? undefined : Math.ceil(est);
   const sysctls = nodeSysctls(node).map((s) => {
     const [name, value] = s.split("=") as [string, string];
     return { name, value };

@@ -8,6 +8,7 @@ import { type RoutingStack, StackError } from "../stack.js";
 import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { igpState, runningProtocols } from "./igp.js";
+import { birdMemoryMb } from "./memory.js";
 import { start, stop } from "./node.js";
 import { birdOptions } from "./options.js";
 import { ospfNeighbors } from "./ospf.js";
@@ -22,20 +23,12 @@ import { runningConfig } from "./save.js";
 import { startSteps } from "./start.js";
 import { birdUser } from "./user.js";
 
-/**
- * Measured here (BIRD 2.0.12, test/integration/bird.test.ts): the seed's routers, one or two
- * BGP sessions and a handful of routes, 2.5-2.7 MB RSS each (ops1 2540 kB, ops2 2588 kB,
- * ops3 2572 kB), against about 27 MB for FRR's zebra+staticd+bgpd on the same lab. Twice
- * that, for bigger tables and more sessions.
- */
-export const BIRD_NODE_MB = 6;
-
 export const bird: RoutingStack = {
   name: "bird",
   intents: BIRD_INTENTS,
   daemons: () => [BIRD_DAEMON],
   protocols: (node) => birdOptions(node)?.protocols ?? [],
-  memoryMb: () => BIRD_NODE_MB,
+  memoryMb: birdMemoryMb,
   // BIRD opens its log (and pid file) after dropping root to this user; undefined: it stays root.
   get user() {
     return birdUser();

@@ -12,6 +12,7 @@ import { bfdPeers } from "./bfd.js";
 import { cliArgv, execCommand } from "./cli.js";
 import { daemonsFor, protocolsFor } from "./daemons.js";
 import { evpnVnis } from "./evpn.js";
+import { frrMemoryMb } from "./memory.js";
 import { start, stop } from "./node.js";
 import { prepareConfigs } from "./prepare.js";
 import { cleanup, daemonStatus, processes, removeCrashDirs, runningCrashDirs } from "./procs.js";
@@ -22,9 +23,6 @@ import { FRR_INTENTS } from "./render.js";
 import { runningProtocols } from "./running.js";
 import { runningConfig } from "./save.js";
 import { FRR_USER, startSteps } from "./start.js";
-
-/** Measured here: zebra + staticd + bgpd of a small lab ≈ 15 MB RSS; room for big tables. */
-export const FRR_NODE_MB = 25;
 
 /** What destroy needs to know again (kept in the lab state under `stacks.frr`). */
 interface FrrLabFacts {
@@ -57,7 +55,7 @@ export const frr: RoutingStack = {
   intents: FRR_INTENTS,
   daemons: daemonsFor,
   protocols: protocolsFor,
-  memoryMb: () => FRR_NODE_MB,
+  memoryMb: frrMemoryMb,
   // FRR opens its log in the node directory after dropping root to this user.
   user: FRR_USER,
 
