@@ -122,3 +122,32 @@ export function wantedPrefixes(
   }
   return out;
 }
+
+/**
+ * How many routers have every route they want (from wantedPrefixes); for each other router a
+ * line goes to `down`: its RIB did not answer (`rib` null), or the first routes it lacks.
+ */
+export function countRoutesDone(
+  names: readonly string[],
+  ribs: readonly (Set<string> | null)[],
+  prefixes: ReadonlyMap<string, { prefix: string; from: string }[]>,
+  daemon: string,
+  down: string[],
+): number {
+  let done = 0;
+  names.forEach((name, k) => {
+    const rib = ribs[k];
+    if (!rib) {
+      down.push(`${name}: ${daemon} not answering`);
+      return;
+    }
+    const missing = (prefixes.get(name) ?? []).filter((w) => !rib.has(w.prefix));
+    if (!missing.length) {
+      done++;
+      return;
+    }
+    const shown = missing.slice(0, 3).map((w) => `${w.prefix} (${w.from})`);
+    down.push(`${name} lacks ${shown.join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`);
+  });
+  return done;
+}

@@ -9,7 +9,7 @@
 import pLimit from "p-limit";
 import type { NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
-import { chanOf, wantedFromIntent, wantedPrefixes } from "../igp-want.js";
+import { chanOf, countRoutesDone, wantedFromIntent, wantedPrefixes } from "../igp-want.js";
 import { pollUntilReady } from "../poll.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { birdOptions } from "./options.js";
@@ -95,18 +95,13 @@ export async function waitForOspf(handles: readonly NodeHandle[], opts: ReadyOpt
     const adjacent = answering === routers.length && down.length === 0;
     if (adjacent) {
       const ribs = await Promise.all(routers.map((h) => limit(() => ribOf(h))));
-      routers.forEach((h, k) => {
-        const rib = ribs[k];
-        const missing = (prefixes.get(h.node.name) ?? []).filter((w) => !rib?.has(w.prefix));
-        if (rib && !missing.length) routesDone++;
-        else if (!rib) down.push(`${h.node.name}: bird not answering`);
-        else {
-          const shown = missing.slice(0, 3).map((w) => `${w.prefix} (${w.from})`);
-          down.push(
-            `${h.node.name} lacks ${shown.join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`,
-          );
-        }
-      });
+      routesDone = countRoutesDone(
+        routers.map((h) => h.node.name),
+        ribs,
+        prefixes,
+        "bird",
+        down,
+      );
     }
     return {
       protocol: "ospf",

@@ -13,7 +13,15 @@ import pLimit from "p-limit";
 import type { NodeModel } from "../../core/model.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { ipString, isLinkLocal, networkOf, parseInterfaceAddress } from "../../topology/address.js";
-import { type CarriedInfo, chanOf, type Igp, type Want, wantedFromIntent, wantedPrefixes } from "../igp-want.js";
+import {
+  type CarriedInfo,
+  chanOf,
+  countRoutesDone,
+  type Igp,
+  type Want,
+  wantedFromIntent,
+  wantedPrefixes,
+} from "../igp-want.js";
 import { pollUntilReady } from "../poll.js";
 import type { ReadyOptions, ReadyProgress } from "../stack.js";
 import { daemonsFor } from "./daemons.js";
@@ -228,18 +236,13 @@ export async function waitForIgp(igp: Igp, handles: readonly NodeHandle[], opts:
       });
       const prefixes = raw.size ? wantedPrefixes(igp, labNodes, raw) : intentPrefixes;
       const ribs = await Promise.all(routers.map((h) => limit(() => ribOf(h))));
-      routers.forEach((h, k) => {
-        const rib = ribs[k];
-        const missing = (prefixes.get(h.node.name) ?? []).filter((w) => !rib?.has(w.prefix));
-        if (rib && !missing.length) routesDone++;
-        else if (!rib) down.push(`${h.node.name}: zebra not answering`);
-        else {
-          const shown = missing.slice(0, 3).map((w) => `${w.prefix} (${w.from})`);
-          down.push(
-            `${h.node.name} lacks ${shown.join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""}`,
-          );
-        }
-      });
+      routesDone = countRoutesDone(
+        routers.map((h) => h.node.name),
+        ribs,
+        prefixes,
+        "zebra",
+        down,
+      );
     }
     return {
       protocol: igp,
