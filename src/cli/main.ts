@@ -194,13 +194,18 @@ function program(setCode: (code: number) => void): Command {
   gen
     .command("internet")
     .description(
-      "an AS-level internet, one router per AS: tier-1 clique, multi-homed transit tiers, stubs; Gao-Rexford policies; valley-free checks",
+      "an AS-level internet, one router per AS (or small transit ASes): tier-1 clique, multi-homed transit tiers, stubs; Gao-Rexford policies; valley-free checks",
     )
     .option("--ases <n>", "number of ASes (routers)")
     .option("--tier1 <k>", "tier-1 ASes in the clique (default: 3-10, from the size)")
     .option("--seed <s>", "seed of the generated graph (same seed, same lab)", "1")
     .addOption(new Option("--stack <stack>", "routing stack of every router").choices(["bird", "frr"]).default("bird"))
     .option("--prefixes-per-as <p>", "prefixes each AS announces (100.64.0.0/10)", "1")
+    .option(
+      "--routers-per-as <k>",
+      "routers of each transit AS (1-4): a full mesh with OSPF and iBGP inside; stubs keep one",
+      "1",
+    )
     .option("--from-as-rel <file>", "build from a CAIDA as-rel file (<provider>|<customer>|-1, <peer>|<peer>|0)")
     .option("--name <lab>", "lab name (default internet<N>)")
     .option("-o, --output <file>", "write to this file instead of stdout; the as-rel file goes beside it (.as-rel)")

@@ -16,6 +16,16 @@
 // Cables addressed from the p2p pool; one eBGP neighbor per AS link, with its relationship
 // (rendered as Gao-Rexford policy). Checks: sampled AS pairs, a valley-free best path to the
 // other's prefix and a ping between loopbacks.
+// `--routers-per-as K` (2-4) makes every transit AS (one with customers) a small network of
+// its own, as the SEED emulator's and the mini-internet's ASes are: K routers cabled in a
+// full mesh, OSPF inside the AS only (inter-AS cables say `ospf: false`), an iBGP full mesh
+// between loopbacks with next-hop-self, and the AS's inter-AS cables dealt out round-robin
+// over its routers. Each router has a /32 loopback from the AS's first prefix and originates
+// the AS's prefixes as aggregates (a discard route behind each, as an ISP announces its
+// block from every border), so traffic for any of its loopbacks enters wherever it arrives
+// and OSPF's /32s carry it on. The relationship tags (large communities) and local
+// preference ride over iBGP, so every border router exports valley-free. Stub ASes stay one
+// router, as most are.
 import type { TopologyInput } from "../topology/schema.js";
 import { type AsGraph, type AsLink, formatAsRel, parseAsRel } from "./as-rel.js";
 import { addressing, GenerateError, MAX_NODES } from "./shapes.js";
@@ -32,6 +42,8 @@ export interface InternetOptions {
   prefixesPerAs?: number;
   /** Build from this as-rel text instead of a generated graph. */
   asRel?: { text: string; file: string };
+  /** Routers of every transit AS (1-4, default 1); stubs keep one. */
+  routersPerAs?: number;
   /** Sampled AS pairs that get checks (default 12). */
   checkPairs?: number;
   name?: string;
@@ -47,7 +59,9 @@ export interface InternetLab {
 type NodeIn = NonNullable<TopologyInput["nodes"][string]>;
 type LinkIn = NonNullable<TopologyInput["links"]>[number];
 type CheckIn = NonNullable<TopologyInput["checks"]>[number];
-type Neighbor = { node: string; relationship: "customer" | "provider" | "peer" };
+type Neighbor =
+  | { node: string; relationship: "customer" | "provider" | "peer" }
+  | { node: string; "next-hop-self": true };
 
 /** mulberry32: a small seeded PRNG, [0, 1). */
 export function prng(seed: number): () => number {
@@ -178,6 +192,10 @@ function prefixLength(total: number): number {
   return len;
 }
 
+function ipToNumber(ip: string): number {
+  return ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+}
+
 function v4(value: number): string {
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join(".");
 }
@@ -220,32 +238,81 @@ export function generateInternet(opts: InternetOptions): InternetLab {
       lo: `${v4(base + 1)}/${len}`,
     }));
 
-  const neighbors = new Map<number, Neighbor[]>(graph.ases.map((a) => [a, []]));
+  const perAs = opts.routersPerAs ?? 1;
+  if (!Number.isInteger(perAs) || perAs < 1 || perAs > 4) throw new GenerateError("--routers-per-as must be 1-4");
+  // Transit ASes (with customers) get perAs routers; their names end in r1..rK.
+  const transit = new Set(graph.links.filter((l) => l.rel === -1).map((l) => l.a));
+  const size = (asn: number) => (perAs > 1 && transit.has(asn) ? perAs : 1);
+  if (perAs > 1 && 2 ** (32 - len) <= perAs) {
+    throw new GenerateError(`--routers-per-as ${perAs}: each AS's /${len} prefix is too small for its loopbacks`);
+  }
+  const routerName = (asn: number, j: number) => (size(asn) === 1 ? host(asn) : `${host(asn)}r${j + 1}`);
+  const total = graph.ases.reduce((t, a) => t + size(a), 0);
+  if (total > MAX_NODES) throw new GenerateError(`${total} routers, at most ${MAX_NODES}`);
+  // The AS's inter-AS cables go to its routers in turn.
+  const dealt = new Map<number, number>();
+  const borderOf = (asn: number) => {
+    const k = dealt.get(asn) ?? 0;
+    dealt.set(asn, k + 1);
+    return routerName(asn, k % size(asn));
+  };
+
+  const neighbors = new Map<string, Neighbor[]>();
+  const push = (router: string, nb: Neighbor) => {
+    const l = neighbors.get(router);
+    if (l) l.push(nb);
+    else neighbors.set(router, [nb]);
+  };
   const links: LinkIn[] = [];
   for (const l of graph.links) {
     // What b is to a, and a to b.
     const [toA, toB] = l.rel === -1 ? (["customer", "provider"] as const) : (["peer", "peer"] as const);
-    neighbors.get(l.a)?.push({ node: host(l.b), relationship: toA });
-    neighbors.get(l.b)?.push({ node: host(l.a), relationship: toB });
-    links.push([`${host(l.a)}:as${l.b}`, `${host(l.b)}:as${l.a}`]);
+    const ra = borderOf(l.a);
+    const rb = borderOf(l.b);
+    push(ra, { node: rb, relationship: toA });
+    push(rb, { node: ra, relationship: toB });
+    const ends: [string, string] = [`${ra}:as${l.b}`, `${rb}:as${l.a}`];
+    // A cable between ASes is never part of an AS's OSPF.
+    links.push(size(l.a) > 1 || size(l.b) > 1 ? { endpoints: ends, ospf: false } : ends);
   }
   const nodes: Record<string, NodeIn> = {};
   graph.ases.forEach((asn, i) => {
     const own = prefixes(i);
-    nodes[host(asn)] = {
-      interfaces: { lo: { ip: own.map((p) => p.lo) } },
-      bgp: { asn, networks: own.map((p) => p.net), neighbors: neighbors.get(asn) ?? [] },
-    };
+    const k = size(asn);
+    if (k === 1) {
+      nodes[host(asn)] = {
+        interfaces: { lo: { ip: own.map((p) => p.lo) } },
+        bgp: { asn, networks: own.map((p) => p.net), neighbors: neighbors.get(host(asn)) ?? [] },
+      };
+      return;
+    }
+    const base = ipToNumber((own[0] as { net: string }).net.split("/")[0] as string);
+    for (let j = 0; j < k; j++) {
+      const me = routerName(asn, j);
+      const ibgp: Neighbor[] = [];
+      for (let o = 0; o < k; o++) {
+        if (o === j) continue;
+        ibgp.push({ node: routerName(asn, o), "next-hop-self": true });
+        if (o > j) links.push([`${me}:r${o + 1}`, `${routerName(asn, o)}:r${j + 1}`]);
+      }
+      nodes[me] = {
+        interfaces: { lo: { ip: `${v4(base + j + 1)}/32` } },
+        ospf: { area: "0.0.0.0" },
+        bgp: { asn, originate: own.map((p) => p.net), neighbors: [...ibgp, ...(neighbors.get(me) ?? [])] },
+      };
+    }
   });
 
   const defaults: NonNullable<TopologyInput["defaults"]> = { stack };
-  if (stack === "frr") defaults.frr = { daemons: ["zebra", "bgpd"] };
+  if (stack === "frr")
+    defaults.frr = { daemons: perAs > 1 ? ["zebra", "bgpd", "ospfd", "staticd"] : ["zebra", "bgpd"] };
   defaults.addressing = { p2p: addressing(links.length).p2p };
   const topology: TopologyInput = { name, defaults, nodes, links };
   const checks = sampleChecks(graph, seed, opts.checkPairs ?? 12, (asn) => {
     const i = index.get(asn) as number;
     const first = prefixes(i)[0] as { net: string; lo: string };
-    return { node: host(asn), loopback: first.lo.split("/")[0] as string, prefix: first.net };
+    // A multi-router AS is seen from its first router (its loopback is the prefix's first address too).
+    return { node: routerName(asn, 0), loopback: first.lo.split("/")[0] as string, prefix: first.net };
   });
   if (checks.length) topology.checks = checks;
   return { topology, asRel: formatAsRel(graph, header), graph };

@@ -38,7 +38,7 @@ async function labRss(lab: string): Promise<number[]> {
   return out;
 }
 
-function deployInternet(LAB: string, ases: number, stack: "bird" | "frr") {
+function deployInternet(LAB: string, ases: number, stack: "bird" | "frr", extra: string[] = []) {
   let dir = "";
   let file = "";
   let lab: Lab;
@@ -55,10 +55,22 @@ function deployInternet(LAB: string, ases: number, stack: "bird" | "frr") {
   });
 
   test("generate writes the topology and its as-rel file", async () => {
-    const args = ["generate", "internet", "--ases", String(ases), "--stack", stack, "--name", LAB, "-o", file];
+    const args = [
+      "generate",
+      "internet",
+      "--ases",
+      String(ases),
+      "--stack",
+      stack,
+      "--name",
+      LAB,
+      "-o",
+      file,
+      ...extra,
+    ];
     const r = await wirelab(args);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, new RegExp(`lab '${LAB}', ${ases} nodes`));
+    assert.match(r.stderr, new RegExp(`lab '${LAB}', ${extra.length ? "\\d+" : ases} nodes`));
     const rel = parseAsRel(await readFile(path.join(dir, `${LAB}.as-rel`), "utf8"), "x.as-rel");
     assert.equal(rel.ases.length, ases);
     lab = await loadTopology(file);
@@ -154,6 +166,90 @@ describe("generate internet --ases 200 --stack bird", { skip: skipUnlessRoot }, 
     const r = await wirelab(["destroy", "--lab", LAB]);
     assert.equal(r.code, 0, r.stderr);
     process.stderr.write(`# ${LAB}: destroy ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    assert.deepEqual(await waitNoLeftovers(LAB), []);
+    assert.deepEqual(await labProcesses(LAB), []);
+  });
+});
+
+describe("generate internet --ases 40 --routers-per-as 3 --stack bird", { skip: skipUnlessRoot }, () => {
+  const LAB = "hinetm40";
+  const s = deployInternet(LAB, 40, "bird", ["--routers-per-as", "3"]);
+  const route = (
+    node: string,
+    prefix: string,
+    asPath: string,
+    expect: "present" | "absent",
+    valleyFree = false,
+  ): CheckSpec => ({
+    type: "bgp-route",
+    node,
+    prefix,
+    afi: "ipv4",
+    asPath,
+    valleyFree,
+    best: false,
+    expect,
+  });
+
+  test("a customer's prefix crosses the AS over iBGP, and its loopback reaches every router of the AS", async () => {
+    const lab = s.lab();
+    // A transit AS whose first router has a customer: the customer's route at the AS's third router.
+    const r1 = lab.nodes.find(
+      (n) => /r1$/.test(n.name) && n.intents.bgp?.neighbors.some((x) => x.relationship === "customer"),
+    );
+    assert.ok(r1, "a transit AS with a customer on its first router");
+    const asn = r1.intents.bgp?.asn as number;
+    const cust = r1.intents.bgp?.neighbors.find((x) => x.relationship === "customer");
+    const c = lab.nodes.find((n) => n.name === cust?.node);
+    assert.ok(c?.intents.bgp);
+    const r3 = `as${asn}r3`;
+    const prefix = c.intents.bgp.networks[0] ?? c.intents.bgp.originate?.[0] ?? "";
+    const seen = await probe(lab, route(r3, prefix, String(c.intents.bgp.asn), "present", true));
+    assert.ok(seen.pass, `${seen.expected}: ${seen.seen}`);
+    const ping = await probe(lab, {
+      type: "ping",
+      from: c.name,
+      // `to` is what ping is given (the address); `target` names it in the report.
+      to: (lab.nodes.find((n) => n.name === r3)?.loopback?.[0] ?? "").split("/")[0] as string,
+      target: r3,
+      source: (c.loopback?.[0] ?? "").split("/")[0] as string,
+      expect: "success",
+    });
+    assert.ok(ping.pass, `${ping.expected}: ${ping.seen}`);
+  });
+
+  test("the relationship tags ride iBGP: a provider's route learned on one border is not sent up from another", async () => {
+    const lab = s.lab();
+    // AS T with a provider P1 on one router and a provider or peer P2 on another.
+    let found: { t: number; p1: number; q: string; p2: number; ti: string; tj: string } | undefined;
+    for (const ti of lab.nodes) {
+      const t = ti.intents.bgp;
+      if (!t || !/r\d$/.test(ti.name)) continue;
+      const up = t.neighbors.find((x) => x.relationship === "provider");
+      if (!up) continue;
+      for (const tj of lab.nodes) {
+        if (tj === ti || tj.intents.bgp?.asn !== t.asn) continue;
+        const other = tj.intents.bgp?.neighbors.find(
+          (x) => (x.relationship === "provider" || x.relationship === "peer") && x.remoteAs !== up.remoteAs,
+        );
+        if (other)
+          found = { t: t.asn, p1: up.remoteAs, q: other.node as string, p2: other.remoteAs, ti: ti.name, tj: tj.name };
+      }
+      if (found) break;
+    }
+    assert.ok(found, "an AS with upstreams on two of its routers");
+    const p1Prefix = lab.nodes.find((n) => n.intents.bgp?.asn === found.p1)?.intents.bgp?.originate?.[0] as string;
+    // tj has P1's route over iBGP (learned by ti from its provider) …
+    const there = await probe(lab, route(found.tj, p1Prefix, String(found.p1), "present"));
+    assert.ok(there.pass, `${there.expected}: ${there.seen}`);
+    // … and does not give it to P2 (a provider or peer): no "T P1" path at P2.
+    const leak = await probe(lab, route(found.q, p1Prefix, `${found.t} ${found.p1}`, "absent"));
+    assert.ok(leak.pass, `${found.ti}/${found.tj} → ${found.q}: ${leak.expected}: ${leak.seen}`);
+  });
+
+  test("destroy leaves nothing behind", async () => {
+    const r = await wirelab(["destroy", "--lab", LAB]);
+    assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(await waitNoLeftovers(LAB), []);
     assert.deepEqual(await labProcesses(LAB), []);
   });

@@ -111,6 +111,63 @@ describe("the generated topology", () => {
     assert.equal(parseAsRel(asRel, "x").links.length, lab.links.length);
   });
 
+  test("--routers-per-as: transit ASes are full meshes with OSPF and iBGP inside; stubs stay one router", () => {
+    const { topology, graph } = generateInternet({ ases: 60, routersPerAs: 3, name: "t60m", stack: "frr" });
+    const lab = parseTopology(toYaml(topology), "t.yml");
+    const transit = new Set(graph.links.filter((l) => l.rel === -1).map((l) => l.a));
+    const byAs = new Map<number, typeof lab.nodes>();
+    for (const n of lab.nodes) {
+      const asn = n.intents.bgp?.asn as number;
+      byAs.set(asn, [...(byAs.get(asn) ?? []), n]);
+    }
+    assert.equal(lab.nodes.length, 60 + 2 * transit.size);
+    for (const [asn, routers] of byAs) {
+      if (!transit.has(asn)) {
+        assert.deepEqual(
+          routers.map((r) => r.name),
+          [`as${asn}`],
+        );
+        assert.equal(routers[0]?.intents.ospf, undefined, "a stub runs no IGP");
+        continue;
+      }
+      assert.deepEqual(
+        routers.map((r) => r.name),
+        [1, 2, 3].map((j) => `as${asn}r${j}`),
+      );
+      const loopbacks = routers.map((r) => r.loopback?.[0]);
+      assert.equal(new Set(loopbacks).size, 3, "each router its own /32");
+      for (const r of routers) {
+        assert.match(r.loopback?.[0] ?? "", /\/32$/);
+        assert.ok(r.intents.ospf, `${r.name} runs OSPF`);
+        const bgp = r.intents.bgp;
+        assert.deepEqual(
+          bgp?.originate,
+          [routers[0]?.intents.bgp?.originate?.[0]],
+          "every router originates the AS's prefix",
+        );
+        const ibgp = bgp?.neighbors.filter((n) => n.remoteAs === asn) ?? [];
+        assert.equal(ibgp.length, 2, `${r.name}: iBGP full mesh`);
+        assert.ok(ibgp.every((n) => n.nextHopSelf && n.relationship === undefined));
+      }
+    }
+    // Every AS relationship is one cable and one eBGP session pair; inter-AS cables stay out of OSPF.
+    const interAs = lab.links.filter((l) => {
+      const [a, b] = [l.a, l.b].map((e) => lab.nodes.find((n) => n.name === e.node)?.intents.bgp?.asn);
+      return a !== b;
+    });
+    assert.equal(interAs.length, graph.links.length);
+    const ospfPorts = lab.nodes.flatMap((n) => (n.intents.ospf?.interfaces ?? []).map((i) => `${n.name}:${i.port}`));
+    for (const l of interAs)
+      for (const e of [l.a, l.b]) assert.ok(!ospfPorts.includes(`${e.node}:${e.port}`), `${e.node}:${e.port} in OSPF`);
+    // The checks look from a transit AS's first router.
+    const names = new Set(lab.nodes.map((n) => n.name));
+    for (const c of lab.checks ?? []) {
+      const at = c.spec.type === "ping" ? c.spec.from : c.spec.type === "bgp-route" ? c.spec.node : undefined;
+      assert.ok(at && names.has(at), `check at ${at}`);
+    }
+    assert.throws(() => generateInternet({ ases: 10, routersPerAs: 5 }), GenerateError);
+  });
+
   test("more than 534 ASes take 4-byte private ASNs", () => {
     const { topology } = generateInternet({ ases: 600, stack: "frr" });
     const lab = parseTopology(toYaml(topology), "t.yml");

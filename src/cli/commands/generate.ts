@@ -113,6 +113,7 @@ export interface InternetFlags {
   seed?: string;
   stack?: string;
   prefixesPerAs?: string;
+  routersPerAs?: string;
   fromAsRel?: string;
   name?: string;
   output?: string;
@@ -144,6 +145,10 @@ export async function generateInternetCommand(flags: InternetFlags): Promise<num
   if (flags.prefixesPerAs !== undefined) {
     opts.prefixesPerAs = count("--prefixes-per-as", flags.prefixesPerAs);
     argv.push("--prefixes-per-as", flags.prefixesPerAs);
+  }
+  if (flags.routersPerAs !== undefined && flags.routersPerAs !== "1") {
+    opts.routersPerAs = count("--routers-per-as", flags.routersPerAs);
+    argv.push("--routers-per-as", flags.routersPerAs);
   }
   argv.push("--stack", stack);
   if (flags.fromAsRel !== undefined) {
