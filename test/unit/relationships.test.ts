@@ -84,17 +84,150 @@ links: [[{ endpoint: a:e1, ip: 10.0.0.0/31 }, { endpoint: b:e1, ip: 10.0.0.1/31 
   });
 });
 
-describe("relationship and route maps on one neighbor", () => {
-  test("are refused at the relationship (FRR takes one route-map per neighbor and direction)", () => {
-    const text = lab("frr")
-      .replace("defaults: {", "defaults: { policy: { route-maps: { ANY: [{ action: permit }] } },")
-      .replace(
-        "{ node: cust, relationship: customer }",
-        "{ node: cust, relationship: customer, route-map: { in: ANY } }",
-      );
-    const m = refusal(text);
-    assert.match(m, /^t\.yml:\d+:\d+: /);
-    assert.match(m, /has both a relationship \(Gao-Rexford policy\) and a route-map/);
+/**
+ * lab() with policy on transit: the customer's import map denies one of its prefixes and
+ * sets MED, the provider's sets its own local preference (which wins), and export maps
+ * towards the customer and the peer prepend. `extra` is added to the cust neighbor entry.
+ */
+function composed(stack: "frr" | "bird", extra = ""): string {
+  return lab(stack)
+    .replace(
+      "defaults: {",
+      `defaults: { policy: {
+    prefix-lists: { CUST-DENIED: [10.10.2.0/24] },
+    route-maps: {
+      CUST-IN: [{ action: deny, match: { prefix-list: CUST-DENIED } }, { set: { med: 7 } }],
+      UP-IN: [{ set: { local-preference: 80 } }],
+      PREPEND: [{ set: { as-path-prepend: 4200000001 } }],
+    } },`,
+    )
+    .replace(
+      "{ node: cust, relationship: customer }",
+      `{ node: cust, relationship: customer, route-map: { in: CUST-IN, out: PREPEND }${extra} }`,
+    )
+    .replace("{ node: peer, relationship: peer }", "{ node: peer, relationship: peer, route-map: { out: PREPEND } }")
+    .replace("{ node: up, relationship: provider }", "{ node: up, relationship: provider, route-map: { in: UP-IN } }");
+}
+
+/** The lines of the FRR route-map `name`, entry by entry (`route-map NAME ACTION SEQ` and its lines). */
+function frrMap(text: string, name: string): string[] {
+  const lines = text.split("\n");
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    if (!l.startsWith(`route-map ${name} `)) return;
+    out.push(l);
+    for (let j = i + 1; j < lines.length && lines[j]?.startsWith(" "); j++) out.push(lines[j] as string);
+  });
+  return out;
+}
+
+describe("relationship and route-map on one neighbor in FRR", () => {
+  test("one combined route-map per direction calls the user's, accepted by vtysh -C", async () => {
+    const l = parseTopology(composed("frr"), "t.yml");
+    const transit = node(l, "transit");
+    const text = renderFrrConfig(transit);
+    if (!skipNoFrr) assert.deepEqual(await checkFrrConfig(text), [], `vtysh -C rejected:\n${text}`);
+    const lines = text.split("\n");
+    const addr = (n: string) => transit.intents.bgp?.neighbors.find((x) => x.node === n)?.address;
+    const maps = (n: string) =>
+      lines.filter((x) => x.startsWith(`  neighbor ${addr(n)} route-map `)).map((x) => x.split(" ").slice(5).join(" "));
+    // One map per neighbor and direction: FRR would keep only the last line of each.
+    assert.deepEqual(maps("cust"), ["WL_GR_FROM_CUSTOMER_THEN_CUST-IN in", "PREPEND out"]);
+    assert.deepEqual(maps("peer"), ["WL_GR_FROM_PEER in", "WL_GR_TO_PEER_OR_PROVIDER_THEN_PREPEND out"]);
+    assert.deepEqual(maps("up"), ["WL_GR_FROM_PROVIDER_THEN_UP-IN in", "WL_GR_TO_PEER_OR_PROVIDER out"]);
+    // Import: tag and local preference, then the user's map (its local-preference wins), then the tag again.
+    assert.deepEqual(frrMap(text, "WL_GR_FROM_CUSTOMER_THEN_CUST-IN"), [
+      "route-map WL_GR_FROM_CUSTOMER_THEN_CUST-IN permit 10",
+      " set large-community 4200000001:1000:1 additive",
+      " set local-preference 200",
+      " call CUST-IN",
+      " on-match next",
+      "route-map WL_GR_FROM_CUSTOMER_THEN_CUST-IN permit 20",
+      " set large-community 4200000001:1000:1 additive",
+    ]);
+    assert.deepEqual(frrMap(text, "WL_GR_FROM_PROVIDER_THEN_UP-IN").slice(0, 4), [
+      "route-map WL_GR_FROM_PROVIDER_THEN_UP-IN permit 10",
+      " set large-community 4200000001:1000:3 additive",
+      " set local-preference 50",
+      " call UP-IN",
+    ]);
+    // Export: valley-free first, the user's map on what is left.
+    assert.deepEqual(frrMap(text, "WL_GR_TO_PEER_OR_PROVIDER_THEN_PREPEND"), [
+      "route-map WL_GR_TO_PEER_OR_PROVIDER_THEN_PREPEND deny 10",
+      " match large-community WL_GR_NOT_FROM_CUSTOMER",
+      "route-map WL_GR_TO_PEER_OR_PROVIDER_THEN_PREPEND permit 20",
+      " call PREPEND",
+    ]);
+    // The user's maps themselves are rendered as before.
+    assert.ok(lines.includes("route-map CUST-IN deny 10"), text);
+    assert.ok(lines.includes(" set local-preference 80"), text);
+  });
+
+  test("two neighbors with the same relationship and map share one combined map", () => {
+    const text = composed("frr").replace(
+      "{ node: peer, relationship: peer, route-map: { out: PREPEND } }",
+      "{ node: peer, relationship: peer, route-map: { in: UP-IN, out: PREPEND } }",
+    );
+    const out = renderFrrConfig(node(parseTopology(text, "t.yml"), "transit"));
+    assert.equal(
+      out.split("\n").filter((x) => x === "route-map WL_GR_TO_PEER_OR_PROVIDER_THEN_PREPEND deny 10").length,
+      1,
+    );
+    assert.ok(out.includes("route-map WL_GR_FROM_PEER_THEN_UP-IN permit 10"));
+  });
+});
+
+describe("relationship and route-map on one neighbor in BIRD", () => {
+  const block = (text: string, proto: string) =>
+    text.slice(text.indexOf(`protocol bgp ${proto} {`)).split("\n}\n")[0] ?? "";
+
+  test("inline filters compose them as FRR does, accepted by bird -p", async () => {
+    const l = parseTopology(composed("bird"), "t.yml");
+    const text = renderBirdConfig(node(l, "transit"));
+    if (!skipNoBird) assert.deepEqual(await checkBirdConfig(text), [], `bird -p rejected:\n${text}`);
+    const tag = "bgp_large_community.add((4200000001, 1000, 1));";
+    assert.ok(
+      block(text, "bgp_cust").includes(
+        `    import filter { ${tag} bgp_local_pref = 200; if 'wl_rm_CUST-IN'() then { ${tag} accept; } reject; };\n` +
+          "    export filter { if wl_rm_PREPEND() then accept; reject; };",
+      ),
+      block(text, "bgp_cust"),
+    );
+    const vf =
+      "if (4200000001, 1000, 2) ~ bgp_large_community || (4200000001, 1000, 3) ~ bgp_large_community then reject;";
+    assert.ok(
+      block(text, "bgp_peer").includes(
+        "    import filter wl_gr_from_peer;\n" + `    export filter { ${vf} if wl_rm_PREPEND() then accept; reject; };`,
+      ),
+      block(text, "bgp_peer"),
+    );
+    assert.match(
+      block(text, "bgp_up"),
+      /import filter \{ bgp_large_community\.add\(\(4200000001, 1000, 3\)\); bgp_local_pref = 50; if 'wl_rm_UP-IN'\(\)/,
+    );
+    assert.match(block(text, "bgp_up"), /export filter wl_gr_to_peer_or_provider;/);
+  });
+
+  test("next to another neighbor's default-originate, every other export filter rejects that default first", async () => {
+    const l = parseTopology(composed("bird", ", default-originate: true"), "t.yml");
+    const text = renderBirdConfig(node(l, "transit"));
+    if (!skipNoBird) assert.deepEqual(await checkBirdConfig(text), [], `bird -p rejected:\n${text}`);
+    const hide = 'if proto = "wl_default4" then reject;';
+    // cust asked for it: it gets it whatever its route map says, as FRR sends it (seen on 8.4).
+    assert.match(
+      block(text, "bgp_cust"),
+      /export filter \{ if proto = "wl_default4" then accept; if wl_rm_PREPEND\(\) then accept; reject; \};/,
+    );
+    assert.ok(
+      block(text, "bgp_peer").includes(`export filter { ${hide} if (4200000001, 1000, 2)`),
+      block(text, "bgp_peer"),
+    );
+    // A relationship filter alone becomes inline too, with the default rejected first.
+    assert.ok(
+      block(text, "bgp_up").includes(`export filter { ${hide} if (4200000001, 1000, 2)`),
+      block(text, "bgp_up"),
+    );
+    assert.ok(block(text, "bgp_up").includes("then reject; accept; };"), block(text, "bgp_up"));
   });
 });
 

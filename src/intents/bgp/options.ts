@@ -43,16 +43,6 @@ export function neighborOptions(
   if (obj["local-as"] !== undefined && obj["local-as"] === asn) {
     ctx.fail([...npath, "local-as"], `local-as ${asn} of BGP neighbor ${q(label)} is this node's own AS`);
   }
-  // A relationship's route-maps/filters and a routing-policy `route-map` on one neighbor:
-  // FRR takes one route-map per neighbor and direction, so one would silently replace the
-  // other. Refused until they compose.
-  if (obj.relationship !== undefined && obj["route-map"] !== undefined) {
-    ctx.fail(
-      [...npath, "relationship"],
-      `BGP neighbor ${q(label)} has both a relationship (Gao-Rexford policy) and a route-map: give it one or the other for now`,
-      "key",
-    );
-  }
   const t = obj.timers;
   if (t && t.hold !== 0 && t.hold < 3) {
     // FRR's rule (RFC 4271: 0 or at least 3 seconds).

@@ -59,7 +59,9 @@ const neighborOptions = {
     .describe("The session carries EVPN routes (address-family l2vpn evpn); default: bgp.evpn"),
   "route-map": routeMapRefSchema
     .optional()
-    .describe("Route maps (policy.route-maps) for routes received (in) and sent (out), in every family"),
+    .describe(
+      "Route maps (policy.route-maps) for routes received (in) and sent (out), in every family; with a relationship they run after its tags (in: a local-preference they set wins) and after its valley-free filter (out)",
+    ),
 } as const;
 
 const redistSource = z.enum(["connected", "static", "ospf"]);

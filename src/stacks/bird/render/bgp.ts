@@ -23,8 +23,8 @@ import type { NodeModel } from "../../../core/model.js";
 import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
 import { birdOptions } from "../options.js";
 import { BirdRenderError, birdString, birdSymbol, isLinkLocal6, isV6, portFacing, portOf } from "./common.js";
-import { policyFilter, policyName } from "./policy.js";
-import { relationshipChannelLines, renderRelationshipFilters } from "./relationships.js";
+import { policyName } from "./policy.js";
+import { channelFilterLines, renderRelationshipFilters } from "./relationships.js";
 
 export { BirdRenderError };
 
@@ -252,28 +252,13 @@ export function renderBgp(node: NodeModel, bgp: BgpModel): string[] {
     const t = BGP_TABLES[family];
     // The default-originate route is in the BGP table for the neighbors that asked for it only.
     const anyDefault = bgp.neighbors.some((n) => n.defaultOriginate && familyOf(n) === family);
-    const exp =
-      anyDefault && !nb.defaultOriginate ? `export where proto != "${DEFAULT_ORIGINATE[family]}";` : "export all;";
-    // An export filter of its own would send the default another neighbor asked for: not
-    // composed yet, so refused rather than leaked.
-    if (exp !== "export all;" && (nb.relationship !== undefined || nb.routeMapOut !== undefined)) {
-      throw new BirdRenderError(
-        `BGP neighbor ${nb.node ?? nb.address}: an export route-map or relationship next to another neighbor's default-originate is not rendered for BIRD yet`,
-      );
-    }
+    const dflt = anyDefault ? { proto: DEFAULT_ORIGINATE[family], send: nb.defaultOriginate === true } : undefined;
     out.push(
       `  ${family} {`,
       `    table ${t.table};`,
       `    igp table ${t.rib};`,
       ...(nb.nextHopSelf ? ["    next hop self;"] : []),
-      // A neighbor has a relationship (Gao-Rexford filters) or route maps, never both (refused
-      // in intents/bgp/options.ts); either replaces import all / export all.
-      ...(nb.relationship !== undefined
-        ? relationshipChannelLines(nb).map((l) => `    ${l}`)
-        : [
-            nb.routeMapIn === undefined ? "    import all;" : `    import filter ${policyFilter(nb.routeMapIn)};`,
-            nb.routeMapOut === undefined ? `    ${exp}` : `    export filter ${policyFilter(nb.routeMapOut)};`,
-          ]),
+      ...channelFilterLines(bgp.asn, nb, dflt).map((l) => `    ${l}`),
       "  };",
       "}",
     );

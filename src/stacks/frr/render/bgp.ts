@@ -5,7 +5,7 @@ import type { NodeModel } from "../../../core/model.js";
 import type { BgpModel, BgpNeighborModel } from "../../../intents/bgp/model.js";
 import { frrOptions } from "../options.js";
 import { isV6Prefix, kernelName, oneLine } from "./common.js";
-import { relationshipFamilyLines, renderRelationships } from "./relationships.js";
+import { renderRelationships, routeMapFamilyLines } from "./relationships.js";
 
 /**
  * Lab timers (frr.lab-timers, on unless set to false), rendered under `router bgp` of intent
@@ -78,9 +78,7 @@ function familyLines(nb: BgpNeighborModel): string[] {
   if (nb.removePrivateAs) out.push(`neighbor ${id} remove-private-AS`);
   if (nb.asOverride) out.push(`neighbor ${id} as-override`);
   if (nb.weight !== undefined) out.push(`neighbor ${id} weight ${nb.weight}`);
-  out.push(...relationshipFamilyLines(nb));
-  if (nb.routeMapIn !== undefined) out.push(`neighbor ${id} route-map ${nb.routeMapIn} in`);
-  if (nb.routeMapOut !== undefined) out.push(`neighbor ${id} route-map ${nb.routeMapOut} out`);
+  out.push(...routeMapFamilyLines(nb));
   return out.map((l) => `  ${l}`);
 }
 
