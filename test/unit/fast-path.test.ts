@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { buildLabPlan } from "../../src/core/lifecycle/plan.js";
 import { renderPlan, type Step } from "../../src/core/plan.js";
-import { routerStartOrder } from "../../src/core/start-order.js";
+import { providerTiers, routerStartOrder } from "../../src/core/start-order.js";
+import { generateInternet } from "../../src/generate/internet.js";
 import { chain, clos } from "../../src/generate/shapes.js";
 import { toYaml } from "../../src/generate/yaml.js";
 import { parseTopology } from "../../src/topology/load.js";
@@ -20,6 +21,61 @@ describe("start order", () => {
   test("a Clos starts its leaves first, its spines last", () => {
     const order = routerStartOrder(gen(clos({ spines: 2, leaves: 3, hostsPerLeaf: 1 })));
     assert.deepEqual(order, ["leaf1", "leaf2", "leaf3", "spine1", "spine2"]);
+  });
+});
+
+describe("start order with BGP relationships", () => {
+  test("providers before customers, tier by tier; the most central first within a tier", () => {
+    const { topology } = generateInternet({ ases: 40, name: "so" });
+    const lab = gen(topology);
+    const order = routerStartOrder(lab);
+    const tiers = providerTiers(lab) as Map<number, number>;
+    const asnOf = new Map(lab.nodes.map((n) => [n.name, n.intents.bgp?.asn as number]));
+    const seq = order.map((r) => tiers.get(asnOf.get(r) as number) as number);
+    assert.deepEqual(
+      seq,
+      [...seq].sort((a, b) => a - b),
+      "tiers never go back up",
+    );
+    assert.equal(seq[0], 0);
+    // Every provider starts before each of its customers.
+    const at = new Map(order.map((r, i) => [r, i]));
+    for (const n of lab.nodes) {
+      for (const nb of n.intents.bgp?.neighbors ?? []) {
+        if (nb.relationship === "provider")
+          assert.ok((at.get(nb.node as string) as number) < (at.get(n.name) as number));
+      }
+    }
+  });
+
+  test("a provider cycle still gives an order: the ASes on it go last", () => {
+    // a is b's provider, b is c's, c is a's: no hierarchy. t above a starts first.
+    const nb = (node: string, relationship: "provider" | "customer") => ({ node, relationship });
+    const lab = gen({
+      name: "cyc",
+      defaults: { addressing: { p2p: "10.0.0.0/24" } },
+      nodes: {
+        a: {
+          bgp: {
+            asn: 1,
+            "router-id": "1.1.1.1",
+            neighbors: [nb("b", "customer"), nb("c", "provider"), nb("t", "provider")],
+          },
+        },
+        b: { bgp: { asn: 2, "router-id": "1.1.1.2", neighbors: [nb("a", "provider"), nb("c", "customer")] } },
+        c: { bgp: { asn: 3, "router-id": "1.1.1.3", neighbors: [nb("b", "provider"), nb("a", "customer")] } },
+        t: { bgp: { asn: 4, "router-id": "1.1.1.4", neighbors: [nb("a", "customer")] } },
+      },
+      links: [
+        ["a:b", "b:a"],
+        ["b:c", "c:b"],
+        ["c:a", "a:c"],
+        ["a:t", "t:a"],
+      ],
+    });
+    const order = routerStartOrder(lab);
+    assert.deepEqual([...order].sort(), ["a", "b", "c", "t"]);
+    assert.equal(order[0], "t");
   });
 });
 
