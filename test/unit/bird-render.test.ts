@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { runsBgp } from "../../src/intents/bgp/index.js";
 import { runsOspf } from "../../src/intents/ospf/index.js";
 import { nodeHandle } from "../../src/runtimes/index.js";
-import { checkBirdConfig } from "../../src/stacks/bird/check.js";
+import { checkBirdConfig, checkBirdConfigs } from "../../src/stacks/bird/check.js";
 import { cliArgv, execCommand } from "../../src/stacks/bird/cli.js";
 import { bird } from "../../src/stacks/bird/index.js";
 import { readPid } from "../../src/stacks/bird/procs.js";
@@ -187,6 +187,56 @@ links:
         /^t\.yml: r1: bird\.conf line \d+ \(config line 4\), column \d+: syntax error.*: protocl static/.test(
           e.message,
         ),
+    );
+  });
+
+  test("many configs are checked in a batch: each refusal stays with its own config and line", {
+    skip: skipNoBird,
+  }, async () => {
+    const good = "router id 10.0.0.1;\nprotocol device {\n}\n";
+    const texts = Array.from({ length: 12 }, (_, i) =>
+      i === 3
+        ? `${good}protocl static {\n}\n`
+        : i === 10
+          ? `router id 10.0.0.${i};\nprotocol kernel {\n  ipv4 { import al; };\n}\n`
+          : good,
+    );
+    const out = await checkBirdConfigs(texts);
+    assert.equal(out.length, 12);
+    for (const [i, errors] of out.entries()) {
+      if (i === 3 || i === 10) continue;
+      assert.deepEqual(errors, [], `config ${i}`);
+    }
+    assert.equal(out[3]?.[0]?.line, 4);
+    assert.match(out[3]?.[0]?.text ?? "", /protocl static/);
+    assert.equal(out[10]?.[0]?.line, 3);
+    // The same answers as one check per config.
+    assert.deepEqual(
+      out[3]?.map((e) => [e.line, e.col, e.text]),
+      (await checkBirdConfig(texts[3] as string)).map((e) => [e.line, e.col, e.text]),
+    );
+    // And the prepare of a lab this size names the node that BIRD refused.
+    const nodes = Object.fromEntries(
+      Array.from({ length: 9 }, (_, i) => [
+        `r${i}`,
+        {
+          stack: "bird",
+          interfaces: { lo: { ip: `10.0.0.${i + 1}/32` } },
+          ...(i === 6 ? { config: "protocl static {\n}\n" } : {}),
+        },
+      ]),
+    );
+    const lab = parseTopology(JSON.stringify({ name: "batch", nodes }), "b.yml");
+    await assert.rejects(
+      bird.prepare(
+        lab,
+        lab.nodes,
+        lab.nodes.map((n) => nodeHandle(lab.name, n)),
+      ),
+      (e: Error) =>
+        e instanceof StackError &&
+        /^b\.yml: r6: bird\.conf line \d+ \(config line 1\)/.test(e.message) &&
+        !/r[0-58]:/.test(e.message),
     );
   });
 
