@@ -76,6 +76,11 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`;
 }
 
+/** A command as a person would type it in a shell: each word quoted where it needs to be. */
+export function quoteArgv(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(" ");
+}
+
 /** The plan as the shell commands a person would type, phase by phase. */
 export function renderPlan(plan: Plan): string {
   const out: string[] = [`# wirelab plan for lab '${plan.lab}' (${plan.runtime ?? "netns"} runtime)`];

@@ -255,6 +255,74 @@ describe("deploy --reconfigure", { skip: skipUnlessRoot }, () => {
   });
 });
 
+describe("apply: a new route-map", { skip: skipUnlessRoot }, () => {
+  const lab = "hrpol1";
+  let dir = "";
+  after(async () => {
+    await wirelab(["destroy", "--lab", lab]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("takes effect when apply returns: the neighbor's routes stay, with the map's local preference", async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "wl-reconf-pol-"));
+    const file = path.join(dir, "lab.yml");
+    const base = (await readFile(path.join(EXAMPLES, "seed-ebgp.yml"), "utf8")).replace(
+      "name: seed-ebgp",
+      `name: ${lab}`,
+    );
+    await writeFile(file, base);
+    const d = await wirelab(["deploy", "-t", file]);
+    assert.equal(d.code, 0, d.stderr);
+    // The valid path's local preference as the BGP table lists it (FRR omits the default,
+    // 100), or undefined without a valid path.
+    const seen = async () => {
+      const t = await vtyshJson<{ routes?: Record<string, { valid?: boolean; locPrf?: number }[]> }>(
+        `wl_${lab}_ops1`,
+        "show bgp ipv4 unicast",
+      );
+      const p = t.routes?.["192.168.102.0/24"]?.find((x) => x.valid);
+      return p ? (p.locPrf ?? 100) : undefined;
+    };
+    assert.equal(await seen(), 100);
+
+    // ops1 takes ops2's routes through a map that did not exist before.
+    await writeFile(
+      file,
+      base.replace(
+        "      networks: [192.168.101.0/24]\n      neighbors: [ops2]\n",
+        "      networks: [192.168.101.0/24]\n      neighbors: [{ node: ops2, route-map: { in: FROM-OPS2 } }]\n    policy:\n      route-maps:\n        FROM-OPS2: [{ set: { local-preference: 150 } }]\n",
+      ),
+    );
+    const r = await wirelab(["apply", "-t", file]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    // FRR would take the map as deny-all until its route-map delay timer (5 s) fired; apply
+    // defines the map first and refreshes the session. Read at once, and for at most 2 s
+    // (the route refresh's round trip), never long enough for the timer.
+    const t0 = Date.now();
+    let pref = await seen();
+    while (pref !== 150 && Date.now() - t0 < 2000) {
+      await delay(100);
+      pref = await seen();
+    }
+    assert.equal(pref, 150, `ops1's route to 192.168.102.0/24 ${Date.now() - t0} ms after apply: local-pref ${pref}`);
+
+    // The map's entry changes: FRR would apply it when its delay timer fires; apply refreshes now.
+    await writeFile(file, (await readFile(file, "utf8")).replace("local-preference: 150", "local-preference: 170"));
+    const r2 = await wirelab(["apply", "-t", file]);
+    assert.equal(r2.code, 0, `${r2.stdout}\n${r2.stderr}`);
+    const t1 = Date.now();
+    pref = await seen();
+    while (pref !== 170 && Date.now() - t1 < 2000) {
+      await delay(100);
+      pref = await seen();
+    }
+    assert.equal(pref, 170, `${Date.now() - t1} ms after the second apply: local-pref ${pref}`);
+    const x = await wirelab(["destroy", "--lab", lab]);
+    assert.equal(x.code, 0, x.stderr);
+    assert.deepEqual(await waitNoLeftovers(lab), []);
+  });
+});
+
 describe("deploy --reconfigure that fails half-way", { skip: skipUnlessRoot }, () => {
   const lab = "hrfail1";
   let dir = "";

@@ -114,6 +114,43 @@ route-map IN permit 10
     ]);
   });
 
+  test("a new route-map is defined before the neighbor line that uses it; policy changes are flagged", () => {
+    // FRR reads `neighbor X route-map OUT out` before OUT exists as deny-all, and sees OUT
+    // defined later only when its route-map delay timer fires.
+    const wanted = RUNNING.replace(
+      "  neighbor 10.0.1.2 route-map IN in\n",
+      "  neighbor 10.0.1.2 route-map IN in\n  neighbor 10.0.0.2 route-map OUT out\n",
+    ).replace(
+      "route-map IN permit 10\nexit\n",
+      "route-map IN permit 10\nexit\n!\nroute-map OUT permit 10\n set metric 5\nexit\n",
+    );
+    const d = frrConfigDiff(RUNNING, wanted);
+    assert.deepEqual(d.added, [
+      "route-map OUT permit 10",
+      " set metric 5",
+      "exit",
+      "router bgp 65001",
+      " address-family ipv4 unicast",
+      "  neighbor 10.0.0.2 route-map OUT out",
+      " exit",
+      "exit",
+    ]);
+    assert.equal(d.policyChanged, true);
+    // A network added changes no policy.
+    assert.equal(
+      frrConfigDiff(RUNNING, RUNNING.replace("network 192.168.1.0/24", "network 192.168.9.0/24")).policyChanged,
+      false,
+    );
+    // A route-map's entry changed is a policy change too.
+    assert.equal(
+      frrConfigDiff(
+        RUNNING,
+        RUNNING.replace("route-map IN permit 10\n", "route-map IN permit 10\n set local-preference 90\n"),
+      ).policyChanged,
+      true,
+    );
+  });
+
   test("a removed line becomes its no form in its context; a changed line is removed then added", () => {
     const wanted = RUNNING.replace("  network 192.168.1.0/24\n", "").replace(
       " bgp router-id 10.0.0.1\n",

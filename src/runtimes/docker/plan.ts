@@ -14,7 +14,7 @@ import {
   RUN_ROOT,
   utsFile,
 } from "../../core/paths.js";
-import type { Step } from "../../core/plan.js";
+import { quoteArgv, type Step } from "../../core/plan.js";
 import { ensureDirChain, mkdirFresh, mkdirOwn } from "../../util/safe-fs.js";
 import type { PlanContext } from "../runtime.js";
 import { hostCapPlan } from "./caps.js";
@@ -88,10 +88,6 @@ export async function dockerPreflight(lab: Lab, nodes: NodeModel[]): Promise<voi
       if (statusCode(e) !== 404) throw e;
     }
   }
-}
-
-function quoteArgv(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
 }
 
 /** Lab-wide once per deploy: the capability note and the management network. */

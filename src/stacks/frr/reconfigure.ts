@@ -7,7 +7,7 @@
 import { lstat, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Lab, NodeModel } from "../../core/model.js";
-import type { Step } from "../../core/plan.js";
+import { quoteArgv, type Step } from "../../core/plan.js";
 import type { NodeHandle } from "../../runtimes/runtime.js";
 import { writeFileAtomic } from "../../util/safe-fs.js";
 import { type PreparedConfig, StackError } from "../stack.js";
@@ -85,6 +85,26 @@ export async function reconfigureSteps(
       ],
       run: () => applyConfig(handle, diff.text),
     });
+    if (diff.policyChanged && wanted.includes("bgpd")) {
+      // A changed route-map or list takes effect when FRR's route-map delay timer fires (5 s)
+      // or a session is refreshed: refresh them all now (route refresh: no session resets).
+      const argv = execCommand(handle, ["vtysh", "-c", "clear bgp * soft"]);
+      steps.push({
+        type: "call",
+        describe: [
+          `# ${node.name}: the new policy applies now, not after FRR's route-map delay timer`,
+          quoteArgv(argv),
+        ],
+        run: async () => {
+          const r = await handle.run(argv, { timeoutMs: 30_000 });
+          if (r.code !== 0) {
+            throw new StackError(
+              `node ${node.name}: clear bgp * soft: ${vtyshErrors(r.stderr) || r.stdout.trim() || `exit ${r.code}`}`,
+            );
+          }
+        },
+      });
+    }
   }
   if (stopping.length) {
     steps.push({

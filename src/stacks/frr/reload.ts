@@ -236,7 +236,15 @@ export interface FrrConfigDiff {
   added: string[];
   /** What to give `vtysh -f`: removals first; "" when nothing differs. */
   text: string;
+  /** A routing policy changed (a route-map, a list, or a neighbor's use of one). */
+  policyChanged: boolean;
 }
+
+/** Top-level objects that BGP neighbors and redistribution refer to by name. */
+const POLICY_OBJECT =
+  /^(route-map |ip prefix-list |ipv6 prefix-list |bgp community-list |bgp large-community-list |bgp extcommunity-list |bgp as-path access-list )/;
+/** A line that binds a policy object (under router bgp and its address families). */
+const POLICY_USE = /\b(route-map|prefix-list|filter-list|distribute-list|unsuppress-map)\b/;
 
 /** The vtysh input that turns the running config into the wanted one. */
 export function frrConfigDiff(running: string, wanted: string): FrrConfigDiff {
@@ -244,8 +252,14 @@ export function frrConfigDiff(running: string, wanted: string): FrrConfigDiff {
   const add: Edit[] = [];
   const read = (text: string) => normaliseForms(normaliseBgp(parseFrrConfig(text)));
   diffLevel(read(running), read(wanted), [], remove, add);
+  const top = (e: Edit) => e.path[0] ?? e.line;
+  // New policy objects before the lines that use them: FRR takes a neighbor's route-map that
+  // does not exist yet as deny-all, and sees the map defined later only when its route-map
+  // delay timer fires (5 s): the neighbor's routes would be gone until then.
+  const ordered = [...add.filter((e) => POLICY_OBJECT.test(top(e))), ...add.filter((e) => !POLICY_OBJECT.test(top(e)))];
   const removed = render(remove);
-  const added = render(add);
+  const added = render(ordered);
   const lines = [...removed, ...added];
-  return { removed, added, text: lines.length ? `${lines.join("\n")}\n` : "" };
+  const policyChanged = [...remove, ...add].some((e) => POLICY_OBJECT.test(top(e)) || POLICY_USE.test(e.line));
+  return { removed, added, text: lines.length ? `${lines.join("\n")}\n` : "", policyChanged };
 }

@@ -6,7 +6,7 @@
 
 import type { Lab, NodeModel } from "../../core/model.js";
 import { FRR_BIN, FRR_RUN, frrDir, vtyshConfigDir } from "../../core/paths.js";
-import type { Step } from "../../core/plan.js";
+import { quoteArgv, type Step } from "../../core/plan.js";
 import type { NodeHandle, PlanContext } from "../../runtimes/runtime.js";
 import { writeFileNoFollow } from "../../util/safe-fs.js";
 import { type PreparedConfig, StackError } from "../stack.js";
@@ -104,10 +104,6 @@ function hostFsSteps(lab: Lab, node: NodeModel, content: string, handle: NodeHan
     ...(pre === undefined ? [] : [{ type: "exec", argv: vtyshApplyArgv(handle, prePath) } as Step]),
     { type: "exec", argv: vtyshApplyArgv(handle, conf) },
   ];
-}
-
-function quoteArgv(argv: readonly string[]): string {
-  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
 }
 
 /** Config lines for an image's own vtysh, as typed after `configure terminal` (no FRR header). */
