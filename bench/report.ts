@@ -669,14 +669,15 @@ export function reportMarkdown(r: BenchResults, svgName: string): string {
       "directories (files only). **interfaces**: one process per node, four per CPU at a time, making its " +
       "UTS namespace and running its `ip -batch` and sysctls; its cost is the kernel's and the process " +
       "starts', a few ms per node, the same work the raw floor does. **routing**: the FRR daemons, two per " +
-      "CPU at a time, from the edge of the topology to its center, each reading its own config; FRR's own " +
+      "CPU at a time, from the edge of the topology to its center (labs with BGP relationships: providers " +
+      "before customers, tier by tier), each reading its own config; FRR's own " +
       "start-up costs about 35 ms (zebra) and 42 ms (bgpd) of CPU here, while the routers already up are " +
       "exchanging and installing routes (in the Clos, 100 zebras installing about 480 routes each). " +
       "**bgp**: after the last daemon started, until every session is Established with its End-of-RIB and " +
       "the counts, zebra's included, are stable: FRR's 1 s start timer (shortened to about 0.7 s by the " +
       "1 s connect retry of the routers already up) plus about 50 ms of route processing per hop. On " +
-      "BIRD routers, **configs** is every bird.conf checked by BIRD's own parser (`bird -p`, one process per " +
-      "router, one per CPU at a time), **routing** one `bird` per router, and **bgp** lasts until every " +
+      "BIRD routers, **configs** is every bird.conf checked by BIRD's own parser (`bird -p` per router, " +
+      "started by one shell per CPU), **routing** one `bird` per router, and **bgp** lasts until every " +
       "session is Established and no route counter of any router moved between two polls.",
     "",
     phaseTable(profiles),
