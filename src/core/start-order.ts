@@ -9,10 +9,10 @@
 // Labs with BGP relationships (Gao-Rexford, an internet's shape) start top-down instead:
 // providers before their customers, tier by tier. Measured on the 1,000-AS BIRD internet:
 // edge first, the tier-1 clique comes up last and floods the whole table down paths of every
-// length at once (about 2,300 kernel route updates per router for 1,000 routes); providers
+// length at once (about 2,450 kernel route changes per router for 1,000 routes); providers
 // first, each AS joins a converged core, takes its table once and sends its own prefix up
-// once (about 1,900), and the deploy took 74 s instead of 87 s. The same order on a Clos is
-// slower (the edge-first rule above holds there).
+// once (about 2,100), and the deploy took 62-82 s (three runs) instead of 87 s. The same
+// order on a Clos is slower (the edge-first rule above holds there).
 import type { Lab } from "./model.js";
 
 /** Above this many nodes the exact computation (a BFS per router) is skipped: file order. */
