@@ -852,10 +852,14 @@ function stackSections(r: BenchResults): string[] {
       "## Memory estimate",
       "",
       "`wirelab deploy` refuses up front a lab whose estimate exceeds three quarters of MemAvailable " +
-        "(src/core/limits.ts). Each stack estimates its routers (`memoryMb(node)`): FRR " +
+        "(src/core/limits.ts). Each stack estimates its routers (`memoryMb(node, lab)`): FRR " +
         "(src/stacks/frr/memory.ts) zebra 9.5 MB + bgpd 13.5 MB + 5 MB per other daemon + 0.7 MB per BGP " +
-        "peer (bgpd's 640 KB receive ring); BIRD (src/stacks/bird/memory.ts) 2.9 MB + 22 KB per session. " +
-        "Against the RSS measured in this run, by group of alike routers and per lab (sums):",
+        "peer (bgpd's 640 KB receive ring); BIRD (src/stacks/bird/memory.ts) 2.9 MB + 22 KB per session, " +
+        "and in labs with Gao–Rexford relationships 0.35 KB per route the router will receive (customer " +
+        "cones from customers and peers, the whole table from providers and iBGP: " +
+        "src/intents/bgp/routes-estimate.ts; the 0.35 KB was fitted on the internet of this report, so its " +
+        "internet rows are in-sample). Against the RSS measured in this run, by group of alike routers and " +
+        "per lab (sums):",
       "",
       table(
         [

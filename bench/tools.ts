@@ -363,7 +363,7 @@ export async function routerMemory(lab: Lab): Promise<NodeMemory[]> {
           pssKb: 0,
           stack: stack?.name,
           sessions: n.intents.bgp?.neighbors.length ?? 0,
-          estimateMb: stack?.memoryMb(n),
+          estimateMb: stack?.memoryMb(n, lab),
         };
         const pids: [string, string][] = isBird(n)
           ? [["bird", pidPath(lab.name, n.name)]]

@@ -16,11 +16,12 @@ export interface Fit {
 
 /**
  * Each routing node as its stack estimates it (FRR: its daemons plus 0.7 MB per BGP peer,
- * ~24 MB for a small router; BIRD: ~3 MB plus 22 KB per session), any other node 1 MB.
+ * ~24 MB for a small router; BIRD: ~3 MB plus 22 KB per session and, in Gao-Rexford labs,
+ * 0.35 KB per route received), any other node 1 MB.
  * Whole MB, rounded up.
  */
 export function estimateMb(lab: Lab): number {
-  return Math.ceil(lab.nodes.reduce((mb, n) => mb + (stackOf(n)?.memoryMb(n) ?? OTHER_NODE_MB), 0));
+  return Math.ceil(lab.nodes.reduce((mb, n) => mb + (stackOf(n)?.memoryMb(n, lab) ?? OTHER_NODE_MB), 0));
 }
 
 /** Pure decision, so it is tested without a machine that is really short of memory. */

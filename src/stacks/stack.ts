@@ -160,8 +160,8 @@ export interface RoutingStack {
   daemons(node: NodeModel): string[];
   /** Protocols the node runs, from its intent and its raw config (what deploy waits for). */
   protocols(node: NodeModel): string[];
-  /** Expected memory per node in MB (deploy refuses a lab that will not fit). */
-  memoryMb(node: NodeModel): number;
+  /** Expected memory per node in MB (deploy refuses a lab that will not fit); `lab` lets it count routes. */
+  memoryMb(node: NodeModel, lab?: Lab): number;
   /** System user that must be able to write the node's directory (logs), if any. */
   user?: string;
   /** Host-level checks (the stack is installed where nodes share the host's file system). */

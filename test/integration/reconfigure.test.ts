@@ -296,11 +296,11 @@ describe("apply: a new route-map", { skip: skipUnlessRoot }, () => {
     const r = await wirelab(["apply", "-t", file]);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     // FRR would take the map as deny-all until its route-map delay timer (5 s) fired; apply
-    // defines the map first and refreshes the session. Read at once, and for at most 2 s
-    // (the route refresh's round trip), never long enough for the timer.
+    // defines the map first and refreshes the session. Read at once, and for at most 3 s
+    // (the route refresh's round trip, with room for a loaded machine), never as long as the timer.
     const t0 = Date.now();
     let pref = await seen();
-    while (pref !== 150 && Date.now() - t0 < 2000) {
+    while (pref !== 150 && Date.now() - t0 < 3000) {
       await delay(100);
       pref = await seen();
     }
@@ -312,7 +312,7 @@ describe("apply: a new route-map", { skip: skipUnlessRoot }, () => {
     assert.equal(r2.code, 0, `${r2.stdout}\n${r2.stderr}`);
     const t1 = Date.now();
     pref = await seen();
-    while (pref !== 170 && Date.now() - t1 < 2000) {
+    while (pref !== 170 && Date.now() - t1 < 3000) {
       await delay(100);
       pref = await seen();
     }

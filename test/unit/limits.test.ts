@@ -80,3 +80,33 @@ test("3,000 BIRD routers fit a 24 GB machine; 3,000 FRR routers do not, nor 3,00
   assert.equal(small.ok, false);
   assert.match(small.message ?? "", /3000 BIRD routers × ~3 MB/);
 });
+
+test("Gao-Rexford labs: BIRD counts the routes each router will receive (customer cones, full tables from providers)", async () => {
+  const { generateInternet } = await import("../../src/generate/internet.js");
+  const { receivedRoutes } = await import("../../src/intents/bgp/routes-estimate.js");
+  const { topology, graph } = generateInternet({ ases: 60, seed: 3, stack: "bird" });
+  const lab = parseTopology(toYaml(topology), "i.yml");
+  const routes = receivedRoutes(lab);
+  assert.ok(routes);
+  // A stub with one provider receives the whole table (60 prefixes) and nothing else.
+  const providersOf = (asn: number) => graph.links.filter((l) => l.rel === -1 && l.b === asn).length;
+  const stub = lab.nodes.find((n) => {
+    const asn = n.intents.bgp?.asn as number;
+    return (
+      providersOf(asn) === 1 &&
+      !graph.links.some((l) => l.rel === -1 && l.a === asn) &&
+      n.intents.bgp?.neighbors.length === 1
+    );
+  });
+  assert.ok(stub);
+  assert.equal(routes.get(stub.name), 60);
+  // A tier-1 (no provider) receives its customers' cones and its peers' cones: fewer than one
+  // table per session, more than one route per session.
+  const t1 = lab.nodes[0] as NodeModel;
+  const n1 = t1.intents.bgp?.neighbors.length ?? 0;
+  assert.ok((routes.get(t1.name) ?? 0) > n1 && (routes.get(t1.name) ?? 0) < n1 * 60, String(routes.get(t1.name)));
+  // The estimate grows with them; without the lab (or without relationships) it is the session formula.
+  assert.ok(birdMemoryMb(t1, lab) > birdMemoryMb(t1));
+  assert.equal(birdMemoryMb(stub, lab), birdMemoryMb(stub) + 60 * 0.00035);
+  assert.equal(receivedRoutes(parseTopology(toYaml(chain(4, { stack: "bird" })), "c.yml")), undefined);
+});

@@ -85,7 +85,7 @@ export function podManifest(lab: Lab, node: NodeModel, config?: PreparedConfig):
   const k = node.runtime.kubernetes;
   const command = c.cmd ?? (node.stack && c.init === "wirelab" ? KEEPALIVE : undefined);
   // Whole mebibytes: the estimate is fractional, a request reads better whole.
-  const est = stackOf(node)?.memoryMb(node);
+  const est = stackOf(node)?.memoryMb(node, lab);
   const mb = est === undefined ? undefined : Math.ceil(est);
   const sysctls = nodeSysctls(node).map((s) => {
     const [name, value] = s.split("=") as [string, string];
