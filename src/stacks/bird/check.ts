@@ -3,12 +3,13 @@
 // config has at most one. The check runs as the user BIRD will run as (`-u bird -g bird`):
 // BIRD drops root before it reads its config, in the check as at start, so an `include`
 // of a file that user may not read fails here too, and nothing is read as root.
-import { access, chmod, chown, constants, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, chmod, chown, constants, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { userIds } from "../../core/executor.js";
 import type { NodeModel } from "../../core/model.js";
 import { run } from "../../util/exec.js";
+import { withScratchDir } from "../../util/scratch.js";
 import { BIRD_BIN } from "./paths.js";
 import type { LineOrigin } from "./render.js";
 import { birdUser, dropArgs } from "./user.js";
@@ -54,8 +55,7 @@ export function parseBirdCheck(stderr: string, checked: string, fileText: string
 
 /** Runs `bird -p` on a complete bird.conf; [] when BIRD accepts it. */
 export async function checkBirdConfig(text: string): Promise<BirdConfigError[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "wirelab-bird-"));
-  try {
+  return withScratchDir("bird", async (dir) => {
     const file = path.join(dir, "bird.conf");
     const user = birdUser();
     await writeFile(file, text, { mode: user ? 0o640 : 0o600 });
@@ -76,9 +76,7 @@ export async function checkBirdConfig(text: string): Promise<BirdConfigError[]> 
     const errors = parseBirdCheck(r.stderr, file, text);
     // Never silent: a failure without a message is reported as such.
     return errors.length ? errors : [{ line: 0, text: "", message: `bird -p failed (exit ${r.code})` }];
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Below this many configs, one `bird -p` per config from here; above, the batch below. */
@@ -106,8 +104,7 @@ export async function checkBirdConfigs(
   await access(BIRD_BIN, constants.X_OK).catch(() => {
     throw new Error(`${BIRD_BIN} not found: BIRD is not installed (apt-get install bird2)`);
   });
-  const dir = await mkdtemp(path.join(os.tmpdir(), "wirelab-bird-"));
-  try {
+  return withScratchDir("bird", async (dir) => {
     const user = birdUser();
     if (user) {
       // BIRD's group reads the files: the directory root:bird 2750 (setgid: files inherit
@@ -141,9 +138,7 @@ export async function checkBirdConfigs(
           : [{ line: 0, text: "", message: "bird -p refused the config without a message" }];
       }),
     );
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Sets configLine on errors whose line came from the node's raw `config:` text. */

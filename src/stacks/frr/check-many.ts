@@ -7,9 +7,9 @@
 // is back at that level at the start of each config whatever the previous one left open.
 // Only configs without raw `config:` text are batched (a person's text may hold `exit` or
 // `end`, which could change the level for the config after it); they are checked alone.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { withScratchDir } from "../../util/scratch.js";
 import { checkFrrConfig, type FrrConfigError, parseVtyshErrors, runVtysh } from "./check.js";
 
 function lineCount(text: string): number {
@@ -35,8 +35,7 @@ export async function checkFrrConfigsBatched(texts: readonly string[]): Promise<
     return body;
   });
   const all = parts.join("");
-  const dir = await mkdtemp(path.join(os.tmpdir(), "wirelab-frr-"));
-  try {
+  return withScratchDir("frr", async (dir) => {
     const file = path.join(dir, "all.conf");
     await writeFile(file, all, { mode: 0o600 });
     const r = await runVtysh(["-C", "-f", file], 60_000);
@@ -52,7 +51,5 @@ export async function checkFrrConfigsBatched(texts: readonly string[]): Promise<
       result[i]?.push({ ...e, line: e.line - (starts[i] ?? 0) });
     }
     return result;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,10 +1,10 @@
 // Checks an frr.conf with FRR's own parser (`vtysh -C -f FILE`: no daemon needed) and maps
 // each error back to the line the user wrote.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { NodeModel } from "../../core/model.js";
 import { type RunResult, run } from "../../util/exec.js";
+import { withScratchDir } from "../../util/scratch.js";
 import { type RenderOptions, renderFrrConfigDetailed } from "./render.js";
 
 export const VTYSH = process.env.WIRELAB_VTYSH ?? "vtysh";
@@ -79,8 +79,7 @@ export async function runVtysh(args: readonly string[], timeoutMs = 30_000): Pro
  * daemon is involved). Returns every error, in file order; [] when FRR accepts the file.
  */
 export async function checkFrrConfig(text: string): Promise<FrrConfigError[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "wirelab-frr-"));
-  try {
+  return withScratchDir("frr", async (dir) => {
     const file = path.join(dir, "frr.conf");
     await writeFile(file, text, { mode: 0o600 });
     const r = await runVtysh(["-C", "-f", file]);
@@ -95,9 +94,7 @@ export async function checkFrrConfig(text: string): Promise<FrrConfigError[]> {
       errors.push({ line: 0, text: "", message: `vtysh -C failed (exit ${r.code})${detail ? `: ${detail}` : ""}` });
     }
     return errors;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
