@@ -13,6 +13,7 @@
 // first, each AS joins a converged core, takes its table once and sends its own prefix up
 // once (about 2,100), and the deploy took 62-82 s (three runs) instead of 87 s. The same
 // order on a Clos is slower (the edge-first rule above holds there).
+import { asRelations } from "../intents/bgp/valley-free.js";
 import type { Lab } from "./model.js";
 
 /** Above this many nodes the exact computation (a BFS per router) is skipped: file order. */
@@ -68,19 +69,8 @@ export function routerStartOrder(lab: Lab): string[] {
  * lab has none. An AS in a provider cycle (no valid hierarchy) gets the tier after the last.
  */
 export function providerTiers(lab: Lab): Map<number, number> | undefined {
-  const providers = new Map<number, Set<number>>();
-  let any = false;
-  for (const n of lab.nodes) {
-    const bgp = n.intents.bgp;
-    if (!bgp) continue;
-    const mine = providers.get(bgp.asn) ?? new Set<number>();
-    providers.set(bgp.asn, mine);
-    for (const nb of bgp.neighbors) {
-      if (nb.relationship !== undefined) any = true;
-      if (nb.relationship === "provider" && nb.remoteAs !== bgp.asn) mine.add(nb.remoteAs);
-    }
-  }
-  if (!any) return undefined;
+  const providers = asRelations(lab)?.providers;
+  if (!providers) return undefined;
   const tier = new Map<number, number>();
   // Longest path from the top, by relaxation: at most one round per AS settles a DAG.
   for (const asn of providers.keys()) tier.set(asn, 0);

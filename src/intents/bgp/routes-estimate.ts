@@ -5,6 +5,7 @@
 // route on top of its per-session one: on the 1,000-AS internet the hubs' tables, not their
 // sessions, are what the session term missed (0.62x of their RSS).
 import type { Lab } from "../../core/model.js";
+import { asRelations } from "./valley-free.js";
 
 const cache = new WeakMap<Lab, Map<string, number> | null>();
 
@@ -18,27 +19,17 @@ export function receivedRoutes(lab: Lab): Map<string, number> | undefined {
 }
 
 function compute(lab: Lab): Map<string, number> | undefined {
+  const rel = asRelations(lab);
+  if (!rel?.complete) return undefined;
+  const customers = rel.customers;
   const prefixes = new Map<number, Set<string>>(); // AS → the prefixes its routers announce
-  const customers = new Map<number, Set<number>>();
-  let related = false;
   for (const n of lab.nodes) {
     const bgp = n.intents.bgp;
     if (!bgp) continue;
     const own = prefixes.get(bgp.asn) ?? new Set<string>();
     for (const p of [...bgp.networks, ...(bgp.originate ?? [])]) own.add(p);
     prefixes.set(bgp.asn, own);
-    for (const nb of bgp.neighbors) {
-      if (nb.remoteAs === bgp.asn) continue;
-      if (nb.relationship === undefined) return undefined;
-      related = true;
-      if (nb.relationship === "customer") {
-        const c = customers.get(bgp.asn) ?? new Set<number>();
-        c.add(nb.remoteAs);
-        customers.set(bgp.asn, c);
-      }
-    }
   }
-  if (!related) return undefined;
   const all = [...prefixes.values()].reduce((t, s) => t + s.size, 0);
   const cones = new Map<number, number>();
   const cone = (asn: number): number => {

@@ -3,7 +3,7 @@
 // only descends provider→customer. The relationships come from the lab's own BGP intent
 // (`relationship:` on neighbors), so a `bgp-route` check with `valley-free: true` can judge
 // the path a router chose without anything else to read.
-import type { NodeModel } from "../../core/model.js";
+import type { Lab, NodeModel } from "../../core/model.js";
 import type { Relationship } from "./model.js";
 
 /** What AS b is to AS a, keyed `a>b`. */
@@ -19,6 +19,42 @@ export function relationshipsOf(nodes: readonly NodeModel[]): Relationships {
     }
   }
   return out;
+}
+
+/** The AS-level hierarchy the lab's relationships describe (start order, memory estimates). */
+export interface AsRelations {
+  /** Every BGP AS of the lab (with no provider: an empty set) → its providers. */
+  providers: Map<number, Set<number>>;
+  /** AS → its customers (ASes without customers are absent). */
+  customers: Map<number, Set<number>>;
+  /** Every eBGP neighbor has a relationship (not only some). */
+  complete: boolean;
+}
+
+/** Providers and customers per AS from `relationship:` on eBGP neighbors; undefined when none has one. */
+export function asRelations(lab: Lab): AsRelations | undefined {
+  const providers = new Map<number, Set<number>>();
+  const customers = new Map<number, Set<number>>();
+  const add = (m: Map<number, Set<number>>, k: number, v: number) => {
+    const set = m.get(k) ?? new Set<number>();
+    set.add(v);
+    m.set(k, set);
+  };
+  let any = false;
+  let complete = true;
+  for (const n of lab.nodes) {
+    const bgp = n.intents.bgp;
+    if (!bgp) continue;
+    if (!providers.has(bgp.asn)) providers.set(bgp.asn, new Set());
+    for (const nb of bgp.neighbors) {
+      if (nb.remoteAs === bgp.asn) continue;
+      if (nb.relationship === undefined) complete = false;
+      else any = true;
+      if (nb.relationship === "provider") add(providers, bgp.asn, nb.remoteAs);
+      if (nb.relationship === "customer") add(customers, bgp.asn, nb.remoteAs);
+    }
+  }
+  return any ? { providers, customers, complete } : undefined;
 }
 
 export type ValleyFree = { ok: true; walk: string } | { ok: false; walk: string; why: string };
