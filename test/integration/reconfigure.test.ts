@@ -298,25 +298,29 @@ describe("apply: a new route-map", { skip: skipUnlessRoot }, () => {
     // FRR would take the map as deny-all until its route-map delay timer (5 s) fired; apply
     // defines the map first and refreshes the session. Read at once, and for at most 3 s
     // (the route refresh's round trip, with room for a loaded machine), never as long as the timer.
-    const t0 = Date.now();
-    let pref = await seen();
-    while (pref !== 150 && Date.now() - t0 < 3000) {
-      await delay(100);
-      pref = await seen();
-    }
-    assert.equal(pref, 150, `ops1's route to 192.168.102.0/24 ${Date.now() - t0} ms after apply: local-pref ${pref}`);
+    /** Reads at once, then every 0.1 s for at most 3 s, until the local preference is `want`. */
+    const settled = async (want: number) => {
+      const t0 = Date.now();
+      let pref = await seen();
+      while (pref !== want && Date.now() - t0 < 3000) {
+        await delay(100);
+        pref = await seen();
+      }
+      return { pref, ms: Date.now() - t0 };
+    };
+    const first = await settled(150);
+    assert.equal(
+      first.pref,
+      150,
+      `ops1's route to 192.168.102.0/24 ${first.ms} ms after apply: local-pref ${first.pref}`,
+    );
 
     // The map's entry changes: FRR would apply it when its delay timer fires; apply refreshes now.
     await writeFile(file, (await readFile(file, "utf8")).replace("local-preference: 150", "local-preference: 170"));
     const r2 = await wirelab(["apply", "-t", file]);
     assert.equal(r2.code, 0, `${r2.stdout}\n${r2.stderr}`);
-    const t1 = Date.now();
-    pref = await seen();
-    while (pref !== 170 && Date.now() - t1 < 3000) {
-      await delay(100);
-      pref = await seen();
-    }
-    assert.equal(pref, 170, `${Date.now() - t1} ms after the second apply: local-pref ${pref}`);
+    const second = await settled(170);
+    assert.equal(second.pref, 170, `${second.ms} ms after the second apply: local-pref ${second.pref}`);
     const x = await wirelab(["destroy", "--lab", lab]);
     assert.equal(x.code, 0, x.stderr);
     assert.deepEqual(await waitNoLeftovers(lab), []);

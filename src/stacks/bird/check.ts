@@ -53,19 +53,27 @@ export function parseBirdCheck(stderr: string, checked: string, fileText: string
   return errors;
 }
 
+/**
+ * Makes a scratch directory readable by BIRD's group only (root:bird 2750; setgid, so the
+ * files written into it afterwards are root:bird too, each 0640): the user `bird -p` drops to.
+ * Returns that user, or undefined when BIRD runs as root.
+ */
+async function readableByBird(dir: string): Promise<string | undefined> {
+  const user = birdUser();
+  if (user) {
+    const { gid } = await userIds(user);
+    await chown(dir, 0, gid);
+    await chmod(dir, 0o2750);
+  }
+  return user;
+}
+
 /** Runs `bird -p` on a complete bird.conf; [] when BIRD accepts it. */
 export async function checkBirdConfig(text: string): Promise<BirdConfigError[]> {
   return withScratchDir("bird", async (dir) => {
     const file = path.join(dir, "bird.conf");
-    const user = birdUser();
+    const user = await readableByBird(dir);
     await writeFile(file, text, { mode: user ? 0o640 : 0o600 });
-    if (user) {
-      // Readable by BIRD's group only: the directory 0750 and the file 0640, both root's.
-      const { gid } = await userIds(user);
-      await chown(dir, 0, gid);
-      await chmod(dir, 0o750);
-      await chown(file, 0, gid);
-    }
     const r = await run(BIRD_BIN, ["-p", "-c", file, ...dropArgs()], { timeoutMs: 30_000 }).catch((e: Error) => {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") {
         throw new Error(`${BIRD_BIN} not found: BIRD is not installed (apt-get install bird2)`);
@@ -105,19 +113,11 @@ export async function checkBirdConfigs(
     throw new Error(`${BIRD_BIN} not found: BIRD is not installed (apt-get install bird2)`);
   });
   return withScratchDir("bird", async (dir) => {
-    const user = birdUser();
-    if (user) {
-      // BIRD's group reads the files: the directory root:bird 2750 (setgid: files inherit
-      // the group), each file 0640.
-      const { gid } = await userIds(user);
-      await chown(dir, 0, gid);
-      await chmod(dir, 0o2750);
-    }
+    const user = await readableByBird(dir);
     const files = texts.map((_, i) => path.join(dir, `${i}.conf`));
     await Promise.all(texts.map((t, i) => writeFile(files[i] as string, t, { mode: user ? 0o640 : 0o600 })));
-    const shares = Array.from({ length: Math.max(1, Math.min(parallel, files.length)) }, (_, k) =>
-      files.filter((_, i) => i % Math.max(1, Math.min(parallel, files.length)) === k),
-    );
+    const n = Math.max(1, Math.min(parallel, files.length));
+    const shares = Array.from({ length: n }, (_, k) => files.filter((_, i) => i % n === k));
     const refused = new Set<string>();
     await Promise.all(
       shares.map(async (share) => {
